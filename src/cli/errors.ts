@@ -1,0 +1,28 @@
+/**
+ * How the CLI ends: exit codes (0 ok, 1 the data is invalid / the check failed, 2 usage or
+ * environment error) and one clear line for any error, never a stack trace for bad input.
+ */
+import { DatasetError, FrameValidationError, VideoError } from "../errors.js";
+
+export const EXIT_OK = 0;
+export const EXIT_INVALID = 1;
+export const EXIT_USAGE = 2;
+
+/** A bad flag, a missing argument, a folder that cannot be used: exit 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError || error instanceof VideoError || error instanceof FrameValidationError) return EXIT_USAGE;
+  if (error instanceof DatasetError) return EXIT_INVALID;
+  return EXIT_USAGE;
+}
+
+/** Print the error as one line (plus the stack only with LEROBOT_DEBUG=1) and return its exit code. */
+export function reportError(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`lerobot-ts: error: ${message}\n`);
+  if (process.env.LEROBOT_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return exitCodeFor(error);
+}

@@ -1,0 +1,37 @@
+/**
+ * The lerobot-ts command line: a thin layer over the library. Each command lives in
+ * commands/<name>.ts; this file wires them and turns errors into exit codes.
+ */
+import { createRequire } from "node:module";
+import { Command, CommanderError } from "commander";
+import { registerSynthesize } from "./commands/synthesize.js";
+import { EXIT_USAGE, reportError } from "./errors.js";
+
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("lerobot-ts")
+    .description("Record, write, verify, inspect, view and replay LeRobot v3.0 datasets, without Python.")
+    .version(version)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerSynthesize(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed help or the usage problem.
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    return reportError(error);
+  }
+}

@@ -1,0 +1,17 @@
+export { openDataset, LeRobotDataset } from "./reader.js";
+export type { OpenDatasetOptions, EpisodeInfo, EpisodeCameraFile, DecodedFrame } from "./reader.js";
+export { DatasetWriter } from "./writer.js";
+export type { DatasetWriterOptions, ResumeOptions, SavedEpisode, FeatureSpec, Frame, FrameValue } from "./writer.js";
+export type { DatasetInfo, Feature, VideoInfo } from "./info.js";
+export { parseInfo, CODEBASE_VERSION } from "./info.js";
+export type { EpisodeRecord, EpisodeVideoLocation } from "./episodes.js";
+export type { ColumnValues } from "./columns.js";
+export { columnValues } from "./columns.js";
+export { lerobotHome, resolveDatasetRoot } from "./paths.js";
+export { readParquet, readParquetMetadata, decodeArrowSchema } from "./parquet.js";
+export type { DatasetStats, FeatureStats, StatValue } from "./stats.js";
+export { computeNumericStats, aggregateStats, ImageStatsAccumulator, parseStats } from "./stats.js";
+export { writeSyntheticDataset } from "./synthetic.js";
+export type { SyntheticDatasetOptions } from "./synthetic.js";
+export { findFfmpeg, probeMp4 } from "./video/index.js";
+export type { FfmpegInfo, Mp4Info } from "./video/index.js";

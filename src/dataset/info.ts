@@ -1,0 +1,138 @@
+/**
+ * meta/info.json: its zod schema, the features it declares, and the defaults LeRobot writes.
+ * See FORMAT.md "meta/info.json". Unknown keys are kept (passthrough) so a newer LeRobot's
+ * info.json survives a read-modify-write, but we never add keys of our own.
+ */
+import { z } from "zod";
+
+export const CODEBASE_VERSION = "v3.0";
+export const DEFAULT_CHUNKS_SIZE = 1000;
+export const DEFAULT_DATA_FILES_SIZE_IN_MB = 100;
+export const DEFAULT_VIDEO_FILES_SIZE_IN_MB = 200;
+export const DEFAULT_DATA_PATH = "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet";
+export const DEFAULT_VIDEO_PATH = "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4";
+export const EPISODES_PATH = "meta/episodes/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet";
+export const INFO_PATH = "meta/info.json";
+export const STATS_PATH = "meta/stats.json";
+export const TASKS_PATH = "meta/tasks.parquet";
+
+/** numpy dtype names LeRobot uses for numeric features, plus the special kinds. */
+export const NUMERIC_DTYPES = [
+  "float32", "float64", "float16", "int64", "int32", "int16", "int8",
+  "uint8", "uint16", "uint32", "uint64", "bool",
+] as const;
+export type NumericDtype = (typeof NUMERIC_DTYPES)[number];
+export type FeatureDtype = NumericDtype | "video" | "image" | "string";
+
+export const videoInfoSchema = z
+  .object({
+    "video.height": z.number().int().positive(),
+    "video.width": z.number().int().positive(),
+    "video.codec": z.string(),
+    "video.pix_fmt": z.string(),
+    "video.is_depth_map": z.boolean().optional(),
+    "video.fps": z.number().positive(),
+    "video.channels": z.number().int().positive(),
+    has_audio: z.boolean().optional(),
+  })
+  .passthrough();
+export type VideoInfo = z.infer<typeof videoInfoSchema>;
+
+export const featureSchema = z
+  .object({
+    dtype: z.string().min(1),
+    shape: z.array(z.number().int().nonnegative()),
+    names: z.union([z.array(z.string()), z.record(z.string(), z.unknown()), z.null()]).optional(),
+    info: z.union([videoInfoSchema, z.null()]).optional(),
+  })
+  .passthrough();
+export type Feature = z.infer<typeof featureSchema>;
+
+export const infoSchema = z
+  .object({
+    codebase_version: z.string(),
+    robot_type: z.string().nullable(),
+    total_episodes: z.number().int().nonnegative(),
+    total_frames: z.number().int().nonnegative(),
+    total_tasks: z.number().int().nonnegative(),
+    chunks_size: z.number().int().positive(),
+    data_files_size_in_mb: z.number().positive(),
+    video_files_size_in_mb: z.number().positive(),
+    fps: z.number().int().positive(),
+    splits: z.record(z.string(), z.string()),
+    data_path: z.string(),
+    video_path: z.string().nullable(),
+    features: z.record(z.string(), featureSchema),
+  })
+  .passthrough();
+export type DatasetInfo = z.infer<typeof infoSchema>;
+
+/** The columns every frame has, added by the writer after the user's features (FORMAT.md). */
+export const DEFAULT_FEATURES: Record<string, Feature> = {
+  timestamp: { dtype: "float32", shape: [1], names: null },
+  frame_index: { dtype: "int64", shape: [1], names: null },
+  episode_index: { dtype: "int64", shape: [1], names: null },
+  index: { dtype: "int64", shape: [1], names: null },
+  task_index: { dtype: "int64", shape: [1], names: null },
+};
+
+export function isVideoFeature(feature: Feature): boolean {
+  return feature.dtype === "video";
+}
+
+/** Keys of features stored as mp4 files, in declaration order. */
+export function videoKeys(features: Record<string, Feature>): string[] {
+  return Object.entries(features)
+    .filter(([, f]) => isVideoFeature(f))
+    .map(([k]) => k);
+}
+
+/** Keys of features stored as data parquet columns (everything but videos), in declaration order. */
+export function dataColumnKeys(features: Record<string, Feature>): string[] {
+  return Object.entries(features)
+    .filter(([, f]) => !isVideoFeature(f))
+    .map(([k]) => k);
+}
+
+/** Number of values one frame holds for a feature (product of its shape). */
+export function featureSize(feature: Feature): number {
+  return feature.shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Parse info.json text. Returns a typed object or throws a message that names what is wrong;
+ * a v2.x dataset gets its own message because it needs converting, not fixing.
+ */
+export function parseInfo(json: unknown): DatasetInfo {
+  if (json && typeof json === "object" && "codebase_version" in json) {
+    const version = String((json as { codebase_version: unknown }).codebase_version);
+    if (version !== CODEBASE_VERSION) {
+      throw new InfoVersionError(version);
+    }
+  }
+  const result = infoSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    throw new Error(`${where}: ${issue?.message ?? "invalid"}`);
+  }
+  return result.data;
+}
+
+/** The dataset is of another codebase version than v3.0. */
+export class InfoVersionError extends Error {
+  override name = "InfoVersionError";
+  constructor(readonly version: string) {
+    super(
+      version.startsWith("v2")
+        ? `codebase_version is ${version}; lerobot-ts reads v3.0 only. Convert it with LeRobot's ` +
+            "`python -m lerobot.scripts.convert_dataset_v21_to_v30 --repo-id=<repo_id>`"
+        : `codebase_version is ${version}; lerobot-ts reads v3.0 only`,
+    );
+  }
+}
+
+/** JSON text as Python's json.dump(indent=4) lays it out, so diffs against LeRobot stay small. */
+export function toPythonJson(value: unknown): string {
+  return JSON.stringify(value, null, 4);
+}

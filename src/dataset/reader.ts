@@ -1,0 +1,273 @@
+/**
+ * openDataset: read a LeRobot v3.0 dataset folder (info, tasks, episodes, stats), its frames and
+ * its video frames. Never loads a file it does not need; never guesses an index.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type * as arrow from "apache-arrow";
+import { DatasetError } from "../errors.js";
+import type { ColumnValues } from "./columns.js";
+import { columnValues } from "./columns.js";
+import type { EpisodeRecord } from "./episodes.js";
+import { parseEpisodesTable } from "./episodes.js";
+import type { DatasetInfo, Feature } from "./info.js";
+import { INFO_PATH, InfoVersionError, STATS_PATH, TASKS_PATH, parseInfo, videoKeys } from "./info.js";
+import { readParquet, readParquetMetadata } from "./parquet.js";
+import { formatTemplate, resolveDatasetRoot, resolveInside } from "./paths.js";
+import type { DatasetStats } from "./stats.js";
+import { parseStats } from "./stats.js";
+import { parseTasksTable } from "./tasks.js";
+import { decodeFrame, findFfmpeg } from "./video/index.js";
+
+export interface OpenDatasetOptions {
+  /** Parent folder of `repo_id` (LeRobot's `--root`); without it a repo id resolves under HF_LEROBOT_HOME. */
+  root?: string;
+}
+
+export interface EpisodeCameraFile {
+  path: string;
+  chunkIndex: number;
+  fileIndex: number;
+  fromTimestampS: number;
+  toTimestampS: number;
+}
+
+export interface EpisodeInfo extends EpisodeRecord {
+  /** Absolute path of the data parquet holding this episode's rows. */
+  dataFile: string;
+  /** Per camera (video feature key): the mp4 holding the episode and where in it. */
+  cameras: Record<string, EpisodeCameraFile>;
+}
+
+export interface DecodedFrame {
+  /** height x width x 3 RGB bytes, row-major. */
+  data: Uint8Array;
+  width: number;
+  height: number;
+  /** Timestamp inside the mp4 that was decoded. */
+  videoTimestampS: number;
+}
+
+export async function openDataset(rootOrRepoId: string, options: OpenDatasetOptions = {}): Promise<LeRobotDataset> {
+  const root = resolveDatasetRoot(rootOrRepoId, { root: options.root, exists: (p) => fs.existsSync(p) });
+  const info = await loadInfo(root);
+  const tasks = await loadTasks(root);
+  const records = await loadEpisodes(root);
+  const stats = await loadStats(root);
+  return new LeRobotDataset(root, info, tasks, records, stats);
+}
+
+export class LeRobotDataset {
+  readonly episodes: EpisodeInfo[];
+  private readonly byIndex = new Map<number, EpisodeInfo>();
+
+  constructor(
+    readonly root: string,
+    readonly info: DatasetInfo,
+    /** Task texts; tasks[task_index]. */
+    readonly tasks: string[],
+    records: EpisodeRecord[],
+    /** meta/stats.json, or undefined when the file is absent. */
+    readonly stats: DatasetStats | undefined,
+  ) {
+    this.episodes = records.map((r) => this.describeEpisode(r));
+    for (const e of this.episodes) this.byIndex.set(e.episodeIndex, e);
+  }
+
+  get fps(): number { return this.info.fps; }
+  get features(): Record<string, Feature> { return this.info.features; }
+  get robotType(): string | null { return this.info.robot_type; }
+  /** Keys of the video features (cameras), in info.json order. */
+  get cameraKeys(): string[] { return videoKeys(this.info.features); }
+  get numEpisodes(): number { return this.episodes.length; }
+  get numFrames(): number { return this.episodes.reduce((n, e) => n + e.length, 0); }
+
+  /** The episode with this episode_index. */
+  episode(episodeIndex: number): EpisodeInfo {
+    const episode = this.byIndex.get(episodeIndex);
+    if (!episode) {
+      throw new DatasetError(`episode ${episodeIndex} does not exist (the dataset has ${this.numEpisodes} episodes)`, {
+        file: path.join(this.root, "meta/episodes"),
+      });
+    }
+    return episode;
+  }
+
+  /** Text of a task_index. */
+  taskText(taskIndex: number): string {
+    const text = this.tasks[taskIndex];
+    if (text === undefined) throw new DatasetError(`task_index ${taskIndex} is not in meta/tasks.parquet`, { file: path.join(this.root, TASKS_PATH) });
+    return text;
+  }
+
+  dataFilePath(chunkIndex: number, fileIndex: number): string {
+    return resolveInside(this.root, formatTemplate(this.info.data_path, { chunk_index: chunkIndex, file_index: fileIndex }));
+  }
+
+  videoFilePath(videoKey: string, chunkIndex: number, fileIndex: number): string {
+    if (!this.info.video_path) throw new DatasetError("info.json has no video_path", { file: path.join(this.root, INFO_PATH) });
+    return resolveInside(
+      this.root,
+      formatTemplate(this.info.video_path, { video_key: videoKey, chunk_index: chunkIndex, file_index: fileIndex }),
+    );
+  }
+
+  /**
+   * Frame rows of the chosen episodes (all by default), in the order the episodes are given:
+   * row 0 is the first frame of the first listed episode. `columns` limits what is decoded.
+   */
+  async readFrames(options: { episodes?: number[]; columns?: string[] } = {}): Promise<arrow.Table> {
+    const chosen = (options.episodes ?? this.episodes.map((e) => e.episodeIndex)).map((i) => this.episode(i));
+    const wanted = options.columns ? [...new Set([...options.columns, "index"])] : undefined;
+    const files = new Map<string, arrow.Table>();
+    const slices: arrow.Table[] = [];
+    for (const episode of chosen) {
+      let table = files.get(episode.dataFile);
+      if (!table) {
+        table = await readParquet(episode.dataFile, wanted ? { columns: wanted } : {});
+        files.set(episode.dataFile, table);
+      }
+      slices.push(sliceEpisode(table, episode));
+    }
+    const [first, ...rest] = slices;
+    let result = first ? first.concat(...rest) : await this.emptyFrames(wanted);
+    if (options.columns && !options.columns.includes("index")) result = result.select(options.columns);
+    return result;
+  }
+
+  /** One numeric column of the chosen episodes as a flat typed array (numRows x dim). */
+  async readColumn(name: string, options: { episodes?: number[] } = {}): Promise<ColumnValues> {
+    const table = await this.readFrames({ ...options, columns: [name] });
+    const vector = table.getChild(name);
+    if (!vector) throw new DatasetError(`column '${name}' is not in the data files`, { file: this.episodes[0]?.dataFile });
+    return columnValues(vector, name);
+  }
+
+  /**
+   * Decode frame `frameIndex` of an episode's camera as RGB, seeking where Python LeRobot does:
+   * from_timestamp + frame_index / fps inside the episode's mp4.
+   */
+  async decodeFrame(cameraKey: string, episodeIndex: number, frameIndex: number): Promise<DecodedFrame> {
+    const episode = this.episode(episodeIndex);
+    const camera = episode.cameras[cameraKey];
+    const feature = this.features[cameraKey];
+    if (!camera || !feature) throw new DatasetError(`'${cameraKey}' is not a camera of this dataset (cameras: ${this.cameraKeys.join(", ") || "none"})`);
+    if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= episode.length) {
+      throw new DatasetError(`frame ${frameIndex} is outside episode ${episodeIndex} (0..${episode.length - 1})`);
+    }
+    const height = feature.info?.["video.height"] ?? feature.shape[0]!;
+    const width = feature.info?.["video.width"] ?? feature.shape[1]!;
+    const videoTimestampS = camera.fromTimestampS + frameIndex / this.fps;
+    if (!fs.existsSync(camera.path)) throw new DatasetError(`video file ${camera.path} is missing`, { file: camera.path });
+    const ffmpeg = await findFfmpeg();
+    const data = await decodeFrame({ ffmpeg, path: camera.path, timestampS: videoTimestampS, width, height });
+    return { data, width, height, videoTimestampS };
+  }
+
+  private describeEpisode(record: EpisodeRecord): EpisodeInfo {
+    const cameras: Record<string, EpisodeCameraFile> = {};
+    for (const [key, loc] of Object.entries(record.videos)) {
+      cameras[key] = { ...loc, path: this.videoFilePath(key, loc.chunkIndex, loc.fileIndex) };
+    }
+    return { ...record, dataFile: this.dataFilePath(record.dataChunkIndex, record.dataFileIndex), cameras };
+  }
+
+  private async emptyFrames(columns: string[] | undefined): Promise<arrow.Table> {
+    const first = this.episodes[0];
+    if (!first) throw new DatasetError("the dataset has no episodes", { file: path.join(this.root, INFO_PATH) });
+    const table = await readParquet(first.dataFile, columns ? { columns, limit: 0 } : { limit: 0 });
+    return table.slice(0, 0);
+  }
+}
+
+/** The rows of one episode in its data file, located by the global `index` column. */
+function sliceEpisode(table: arrow.Table, episode: EpisodeInfo): arrow.Table {
+  const index = table.getChild("index");
+  if (!index) throw new DatasetError(`${episode.dataFile} has no 'index' column`, { file: episode.dataFile });
+  const firstIndex = Number(index.get(0));
+  const start = episode.datasetFromIndex - firstIndex;
+  const end = start + episode.length;
+  if (start < 0 || end > table.numRows || Number(index.get(start)) !== episode.datasetFromIndex ||
+      Number(index.get(end - 1)) !== episode.datasetToIndex - 1) {
+    throw new DatasetError(
+      `${episode.dataFile} does not hold episode ${episode.episodeIndex}'s rows ` +
+        `(index ${episode.datasetFromIndex}..${episode.datasetToIndex - 1}) contiguously`,
+      { file: episode.dataFile },
+    );
+  }
+  return table.slice(start, end);
+}
+
+async function loadInfo(root: string): Promise<DatasetInfo> {
+  const file = path.join(root, INFO_PATH);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : (error as Error).message;
+    throw new DatasetError(`no LeRobot dataset at ${root}: ${INFO_PATH} ${reason}`, { file, cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DatasetError(`${file} is not valid JSON: ${(error as Error).message}`, { file, cause: error });
+  }
+  try {
+    return parseInfo(json);
+  } catch (error) {
+    if (error instanceof InfoVersionError) throw new DatasetError(`${file}: ${error.message}`, { file, cause: error });
+    throw new DatasetError(`${file} is not a valid v3.0 info.json: ${(error as Error).message}`, { file, cause: error });
+  }
+}
+
+async function loadTasks(root: string): Promise<string[]> {
+  const file = path.join(root, TASKS_PATH);
+  const [table, meta] = await Promise.all([readParquet(file), readParquetMetadata(file)]);
+  try {
+    return parseTasksTable(table, meta.keyValue.get("pandas"));
+  } catch (error) {
+    throw new DatasetError(`${file}: ${(error as Error).message}`, { file, cause: error });
+  }
+}
+
+/** Every meta/episodes/chunk-XXX/file-XXX.parquet, in chunk then file order. */
+export async function listEpisodesFiles(root: string): Promise<string[]> {
+  const dir = path.join(root, "meta", "episodes");
+  const files: string[] = [];
+  let chunks: string[];
+  try {
+    chunks = (await fs.promises.readdir(dir)).filter((d) => /^chunk-\d+$/.test(d)).sort();
+  } catch (error) {
+    throw new DatasetError(`no episodes metadata: ${dir} cannot be read (${(error as Error).message})`, { file: dir, cause: error });
+  }
+  for (const chunk of chunks) {
+    const names = (await fs.promises.readdir(path.join(dir, chunk))).filter((f) => /^file-\d+\.parquet$/.test(f)).sort();
+    files.push(...names.map((n) => path.join(dir, chunk, n)));
+  }
+  return files;
+}
+
+async function loadEpisodes(root: string): Promise<EpisodeRecord[]> {
+  const records: EpisodeRecord[] = [];
+  for (const file of await listEpisodesFiles(root)) {
+    const table = await readParquet(file);
+    try {
+      records.push(...parseEpisodesTable(table));
+    } catch (error) {
+      throw new DatasetError(`${file}: ${(error as Error).message}`, { file, cause: error });
+    }
+  }
+  return records;
+}
+
+async function loadStats(root: string): Promise<DatasetStats | undefined> {
+  const file = path.join(root, STATS_PATH);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return parseStats(JSON.parse(await fs.promises.readFile(file, "utf8")));
+  } catch (error) {
+    throw new DatasetError(`${file}: ${(error as Error).message}`, { file, cause: error });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The Arrow types LeRobot's files use, derived from info.json features: data parquet columns,
+ * the `huggingface` metadata HF `datasets` reads back, and typed-array helpers.
+ */
+import * as arrow from "apache-arrow";
+import { DatasetError } from "../errors.js";
+import type { Feature, NumericDtype } from "./info.js";
+import { dataColumnKeys, NUMERIC_DTYPES } from "./info.js";
+
+export type TypedArray =
+  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
+  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
+
+export function isNumericDtype(dtype: string): dtype is NumericDtype {
+  return (NUMERIC_DTYPES as readonly string[]).includes(dtype);
+}
+
+/** Arrow scalar type for a numpy dtype name. */
+export function arrowScalarType(dtype: string): arrow.DataType {
+  switch (dtype) {
+    case "float32": return new arrow.Float32();
+    case "float64": return new arrow.Float64();
+    case "float16": return new arrow.Float16();
+    case "int64": return new arrow.Int64();
+    case "int32": return new arrow.Int32();
+    case "int16": return new arrow.Int16();
+    case "int8": return new arrow.Int8();
+    case "uint64": return new arrow.Uint64();
+    case "uint32": return new arrow.Uint32();
+    case "uint16": return new arrow.Uint16();
+    case "uint8": return new arrow.Uint8();
+    case "bool": return new arrow.Bool();
+    case "string": return new arrow.Utf8();
+    default: throw new DatasetError(`dtype '${dtype}' has no Arrow column type`);
+  }
+}
+
+/** Typed array constructor that holds one value of a numeric dtype (bool is stored as 0/1 bytes). */
+export function typedArrayFor(dtype: NumericDtype, length: number): TypedArray {
+  switch (dtype) {
+    case "float32": return new Float32Array(length);
+    case "float64": return new Float64Array(length);
+    case "float16": return new Uint16Array(length);
+    case "int64": return new BigInt64Array(length);
+    case "int32": return new Int32Array(length);
+    case "int16": return new Int16Array(length);
+    case "int8": return new Int8Array(length);
+    case "uint64": return new BigUint64Array(length);
+    case "uint32": return new Uint32Array(length);
+    case "uint16": return new Uint16Array(length);
+    case "uint8": return new Uint8Array(length);
+    case "bool": return new Uint8Array(length);
+  }
+}
+
+/** Scalar column for shape [1], FixedSizeList[n] for shape [n] (HF `datasets` List with length). */
+export function arrowTypeForFeature(key: string, feature: Feature): arrow.DataType {
+  const scalar = arrowScalarType(feature.dtype);
+  if (feature.shape.length === 1 && feature.shape[0] === 1) return scalar;
+  if (feature.shape.length === 1) {
+    return new arrow.FixedSizeList(feature.shape[0]!, new arrow.Field("item", scalar, true));
+  }
+  throw new DatasetError(
+    `feature '${key}': shape [${feature.shape.join(", ")}] is not supported for ${feature.dtype} columns yet (only [1] and [n])`,
+  );
+}
+
+/** HF `datasets` feature description for one column, as LeRobot's files carry it. */
+function hfFeature(feature: Feature): Record<string, unknown> {
+  const value = { dtype: feature.dtype, _type: "Value" };
+  if (feature.shape.length === 1 && feature.shape[0] === 1) return value;
+  return { feature: value, length: feature.shape[0], _type: "List" };
+}
+
+/** The `huggingface` key-value metadata of a data parquet file, formatted as Python's json.dumps. */
+export function huggingfaceMetadata(features: Record<string, Feature>): string {
+  const hf: Record<string, unknown> = {};
+  for (const key of dataColumnKeys(features)) hf[key] = hfFeature(features[key]!);
+  return pythonJsonDumps({ info: { features: hf } });
+}
+
+/** Arrow schema of the data parquet for these features (video features are not columns). */
+export function dataSchema(features: Record<string, Feature>): arrow.Schema {
+  const fields = dataColumnKeys(features).map(
+    (key) => new arrow.Field(key, arrowTypeForFeature(key, features[key]!), true),
+  );
+  return new arrow.Schema(fields, new Map([["huggingface", huggingfaceMetadata(features)]]));
+}
+
+/** Arrow Data for a column of `numRows` values of a feature, from a flat row-major typed array. */
+export function columnData(type: arrow.DataType, values: TypedArray | string[], numRows: number): arrow.Data {
+  if (Array.isArray(values)) return arrow.vectorFromArray(values, new arrow.Utf8()).data[0]!;
+  if (arrow.DataType.isFixedSizeList(type)) {
+    const childType = type.children[0]!.type;
+    const child = arrow.makeData({ type: childType, length: values.length, data: values as never });
+    return arrow.makeData({ type, length: numRows, child });
+  }
+  if (arrow.DataType.isBool(type)) {
+    return arrow.vectorFromArray(Array.from(values as Uint8Array, (v) => v !== 0), type).data[0]!;
+  }
+  return arrow.makeData({ type: type as arrow.Int, length: numRows, data: values as never });
+}
+
+/** `json.dumps` spacing (", " and ": "), which LeRobot's metadata strings use. */
+export function pythonJsonDumps(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(", ")}]`;
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([k, v]) => `${JSON.stringify(k)}: ${pythonJsonDumps(v)}`,
+  );
+  return `{${entries.join(", ")}}`;
+}

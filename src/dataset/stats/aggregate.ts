@@ -1,0 +1,96 @@
+/** Aggregation of per-episode stats into dataset stats, following LeRobot's rules. */
+import { flatten, sameShape, shapeOf, unflatten } from "./types.js";
+import type { DatasetStats, FeatureStats, QuantileName, StatName, StatValue } from "./types.js";
+
+/** Aggregates one feature's per-episode stats into dataset stats (LeRobot's rules). */
+export function aggregateFeatureStats(list: FeatureStats[]): FeatureStats {
+  const head = list[0];
+  if (head === undefined) throw new Error("aggregateFeatureStats: empty list");
+  const shape = shapeOf(head.mean);
+  const flat = (name: Exclude<StatName, "count">): number[][] =>
+    list.map((s, i) => {
+      const value = s[name];
+      if (!sameShape(shapeOf(value), shape)) throw new Error(`aggregateFeatureStats: '${name}' of input ${i} has a different shape`);
+      return flatten(value);
+    });
+  const mins = flat("min");
+  const maxs = flat("max");
+  const means = flat("mean");
+  const stds = flat("std");
+  const counts = list.map((s) => s.count[0]);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const width = means[0]!.length;
+
+  const outMin: number[] = [];
+  const outMax: number[] = [];
+  const outMean: number[] = [];
+  const outStd: number[] = [];
+  for (let j = 0; j < width; j++) {
+    let mn = Infinity;
+    let mx = -Infinity;
+    let weighted = 0;
+    for (let i = 0; i < list.length; i++) {
+      mn = Math.min(mn, mins[i]![j]!);
+      mx = Math.max(mx, maxs[i]![j]!);
+      weighted += means[i]![j]! * counts[i]!;
+    }
+    const mean = weighted / total;
+    let pooled = 0;
+    for (let i = 0; i < list.length; i++) {
+      const s = stds[i]![j]!;
+      const dm = means[i]![j]! - mean;
+      pooled += (s * s + dm * dm) * counts[i]!;
+    }
+    outMin.push(mn);
+    outMax.push(mx);
+    outMean.push(mean);
+    outStd.push(Math.sqrt(pooled / total));
+  }
+
+  // Exact quantiles cannot be recombined; keep LeRobot's conservative envelope.
+  const envelope = (name: QuantileName, lower: boolean): StatValue => {
+    const rows = flat(name);
+    const out = rows[0]!.slice();
+    for (const row of rows.slice(1)) {
+      for (let j = 0; j < out.length; j++) out[j] = lower ? Math.min(out[j]!, row[j]!) : Math.max(out[j]!, row[j]!);
+    }
+    return unflatten(out, shape);
+  };
+
+  return {
+    min: unflatten(outMin, shape),
+    max: unflatten(outMax, shape),
+    mean: unflatten(outMean, shape),
+    std: unflatten(outStd, shape),
+    count: [total],
+    q01: envelope("q01", true),
+    q10: envelope("q10", true),
+    q50: envelope("q50", true),
+    q90: envelope("q90", false),
+    q99: envelope("q99", false),
+  };
+}
+
+/** Aggregates per-episode stats; a feature missing from some inputs aggregates over those that have it. */
+export function aggregateStats(list: DatasetStats[]): DatasetStats {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const stats of list) {
+    for (const key of Object.keys(stats)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        keys.push(key);
+      }
+    }
+  }
+  const out: DatasetStats = {};
+  for (const key of keys) {
+    const having = list.flatMap((s) => (Object.hasOwn(s, key) ? [s[key]!] : []));
+    try {
+      out[key] = aggregateFeatureStats(having);
+    } catch (err) {
+      throw new Error(`aggregateStats: feature '${key}': ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return out;
+}

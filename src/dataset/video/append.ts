@@ -1,0 +1,70 @@
+/**
+ * Appends an episode clip to a dataset video file by remuxing (stream copy, no re-encode), the
+ * way LeRobot does. The target is replaced by rename, so a crash leaves the old file intact.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { VideoError } from "../../errors.js";
+import { runFfmpeg } from "./ffmpeg.js";
+import type { FfmpegInfo } from "./ffmpeg.js";
+import { probeMp4 } from "./probe.js";
+
+export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; clip: string }): Promise<void> {
+  const target = path.resolve(opts.target);
+  const clip = path.resolve(opts.clip);
+  if (!(await isFile(clip))) throw new VideoError(`clip ${clip} to append to ${target} does not exist`, { file: clip });
+  const dir = path.dirname(target);
+  await mkdir(dir, { recursive: true });
+
+  const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const tmp = path.join(dir, `.${path.basename(target, ".mp4")}.${tag}.tmp.mp4`);
+  const list = path.join(dir, `.${path.basename(target, ".mp4")}.${tag}.concat.txt`);
+  const common = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"];
+  // faststart puts the moov first so players and our probe find it without reading to the end.
+  const output = ["-map", "0:v:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp];
+
+  try {
+    if (!(await isFile(target))) {
+      await ffmpegOrThrow(opts.ffmpeg, [...common, "-i", clip, ...output], target);
+    } else {
+      // Without an explicit duration the concat demuxer starts the clip at the target's movie
+      // duration, which mp4 stores in milliseconds: 20 frames at 30 fps end at 0.667 s, not
+      // 0.6667 s, and every frame after the join would be 0.3 ms late. The sum of the target's
+      // sample durations is exact; at microsecond precision it rounds back to the exact tick.
+      const { durationS } = await probeMp4(target);
+      await writeFile(
+        list,
+        `ffconcat version 1.0\nfile ${concatQuote(target)}\nduration ${durationS.toFixed(6)}\nfile ${concatQuote(clip)}\n`,
+      );
+      await ffmpegOrThrow(opts.ffmpeg, [...common, "-f", "concat", "-safe", "0", "-i", list, ...output], target);
+    }
+    await rename(tmp, target);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  } finally {
+    await rm(list, { force: true });
+  }
+  await rm(clip, { force: true });
+}
+
+async function ffmpegOrThrow(ffmpeg: FfmpegInfo, args: string[], target: string): Promise<void> {
+  const r = await runFfmpeg(ffmpeg, args);
+  if (r.code !== 0) {
+    throw new VideoError(`appending to ${target} failed: ffmpeg exited with ${r.signal ?? `code ${r.code}`}${r.stderrTail ? `\n${r.stderrTail}` : ""}`, { file: target });
+  }
+}
+
+/** The concat demuxer's quoting: single quotes, with ' written as '\''. */
+function concatQuote(file: string): string {
+  return `'${file.replace(/'/g, "'\\''")}'`;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,10 @@
+/** Video for LeRobot datasets: locate ffmpeg, encode episode clips, append them, probe, decode. */
+export { findFfmpeg, resolveVideoCodec } from "./ffmpeg.js";
+export type { FfmpegInfo } from "./ffmpeg.js";
+export { EpisodeVideoEncoder } from "./encoder.js";
+export type { EncoderOptions } from "./encoder.js";
+export { appendClip } from "./append.js";
+export { probeMp4, probePixelFormat } from "./probe.js";
+export type { Mp4Info } from "./probe.js";
+export { decodeFrame, decodeFrames } from "./decode.js";
+export type { DecodeOptions } from "./decode.js";

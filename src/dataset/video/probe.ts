@@ -1,0 +1,196 @@
+/**
+ * Reads what a dataset needs to know about an mp4 from its boxes (mp4box, pure JS): codec, size,
+ * frame count and every frame's presentation time. No decoding and no ffprobe.
+ */
+import { open } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { MP4BoxBuffer, createFile } from "mp4box";
+import type { Movie, Sample, Track } from "mp4box";
+import { VideoError } from "../../errors.js";
+import { runFfmpeg } from "./ffmpeg.js";
+import type { FfmpegInfo } from "./ffmpeg.js";
+
+export interface Mp4Info {
+  /** ffmpeg's name for the codec: 'h264' | 'hevc' | 'av1' | 'vp9' | ..., else the sample entry fourcc. */
+  codec: string;
+  /** RFC 6381 codec string, e.g. avc1.64001f. */
+  codecString: string;
+  width: number;
+  height: number;
+  /** Frames per second from the most common sample duration, rounded to 3 decimals. */
+  fps: number;
+  frameCount: number;
+  /** Video track duration (sum of sample durations) in seconds. */
+  durationS: number;
+  /** Presentation time of every frame in seconds, ascending; frame 0 at 0. */
+  timestampsS: Float64Array;
+  keyframeCount: number;
+  hasAudio: boolean;
+}
+
+/** Top-level boxes a real mp4 may start with; anything else is not worth handing to the parser. */
+const FIRST_BOXES = new Set(["ftyp", "styp", "free", "skip", "wide", "mdat", "moov", "pdin", "uuid"]);
+const CHUNK_BYTES = 1 << 20;
+
+export async function probeMp4(path: string): Promise<Mp4Info> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, "r");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const problem = code === "ENOENT" ? "does not exist" : `cannot be opened (${code ?? String(err)})`;
+    throw new VideoError(`video file ${path} ${problem}`, { file: path, cause: err });
+  }
+  try {
+    const { movie, samples } = await parseMoov(fh, path);
+    return summarize(movie, samples, path);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Feeds the file to mp4box in chunks, starting each read where mp4box asks: it skips over mdat
+ * payloads, so a 200 MB file costs little more than its moov box.
+ */
+async function parseMoov(fh: FileHandle, path: string): Promise<{ movie: Movie; samples: Sample[]; track: Track }> {
+  const size = (await fh.stat()).size;
+  if (size === 0) throw new VideoError(`video file ${path} is empty (0 bytes)`, { file: path });
+  await checkFirstBox(fh, size, path);
+
+  const iso = createFile();
+  let movie: Movie | undefined;
+  let parseError: string | undefined;
+  iso.onReady = (m) => {
+    movie = m;
+  };
+  iso.onError = (module, message) => {
+    parseError = `${module}: ${message}`;
+  };
+  let pos = 0;
+  while (movie === undefined && parseError === undefined && pos < size) {
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) break;
+    // mp4box wants a plain ArrayBuffer tagged with its offset in the file.
+    const ab = MP4BoxBuffer.fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + bytesRead), pos);
+    const next = iso.appendBuffer(ab, pos + bytesRead >= size);
+    // A position that does not move forward means mp4box is stuck on bad data.
+    if (!(next > pos)) break;
+    pos = next;
+  }
+  if (movie === undefined) {
+    const why = parseError ?? (pos >= size ? "no complete moov box (truncated, or still being written?)" : "unreadable box structure");
+    throw new VideoError(`video file ${path} is not a valid mp4: ${why}`, { file: path });
+  }
+  const track = movie.videoTracks[0];
+  if (track === undefined) throw new VideoError(`video file ${path} has no video track`, { file: path });
+  const samples = iso.getTrackSamplesInfo(track.id);
+  const trak = iso.getTrackById(track.id);
+  // getInfo() reports edits on the Track; keep the box as a fallback for older mp4box shapes.
+  track.edits ??= trak.edts?.elst?.entries;
+  return { movie, samples, track };
+}
+
+async function checkFirstBox(fh: FileHandle, size: number, path: string): Promise<void> {
+  const head = Buffer.alloc(8);
+  await fh.read(head, 0, 8, 0);
+  const type = head.subarray(4, 8).toString("latin1");
+  if (size < 8 || !FIRST_BOXES.has(type)) {
+    throw new VideoError(`video file ${path} is not an mp4 (${size} bytes, no ftyp/moov/mdat box at the start)`, { file: path });
+  }
+}
+
+function summarize(movie: Movie, samples: Sample[], path: string): Mp4Info {
+  const track = movie.videoTracks[0] as Track;
+  const n = samples.length;
+  if (n === 0) throw new VideoError(`video file ${path} has a video track with no frames`, { file: path });
+  const timescale = track.timescale;
+
+  // Presentation order is cts order; the edit list says which media time is shown first.
+  const shift = presentationShift(track, samples);
+  const timestampsS = new Float64Array(n);
+  let keyframeCount = 0;
+  let durationTicks = 0;
+  const durationCounts = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const s = samples[i] as Sample;
+    timestampsS[i] = (s.cts - shift) / timescale;
+    if (s.is_sync) keyframeCount++;
+    durationTicks += s.duration;
+    durationCounts.set(s.duration, (durationCounts.get(s.duration) ?? 0) + 1);
+  }
+  timestampsS.sort();
+
+  // The last sample's duration is often odd after a remux; the most common one is the frame period.
+  let period = 0;
+  let best = 0;
+  for (const [d, c] of durationCounts) {
+    if (c > best && d > 0) {
+      best = c;
+      period = d;
+    }
+  }
+  const fps = period > 0 ? Math.round((timescale / period) * 1000) / 1000 : 0;
+
+  return {
+    codec: ffmpegCodecName(track.codec),
+    codecString: track.codec,
+    width: track.video?.width ?? track.track_width,
+    height: track.video?.height ?? track.track_height,
+    fps,
+    frameCount: n,
+    durationS: durationTicks / timescale,
+    timestampsS,
+    keyframeCount,
+    hasAudio: movie.audioTracks.length > 0,
+  };
+}
+
+/**
+ * Media ticks to subtract so the first presented frame is at 0. ffmpeg writes an edit list whose
+ * media_time is the first cts when frames are reordered (h264 with a dts offset); use it when it
+ * is the simple one-segment kind, otherwise the smallest cts.
+ */
+function presentationShift(track: Track, samples: Sample[]): number {
+  let minCts = Infinity;
+  for (const s of samples) minCts = Math.min(minCts, s.cts);
+  const normal = (track.edits ?? []).filter((e) => e.media_time >= 0);
+  const edit = normal[0];
+  if (normal.length === 1 && edit !== undefined && edit.media_time <= minCts) return edit.media_time;
+  return minCts;
+}
+
+const CODEC_NAMES: Record<string, string> = {
+  avc1: "h264",
+  avc2: "h264",
+  avc3: "h264",
+  avc4: "h264",
+  hvc1: "hevc",
+  hev1: "hevc",
+  av01: "av1",
+  vp09: "vp9",
+  vp08: "vp8",
+  mp4v: "mpeg4",
+  mjpg: "mjpeg",
+};
+
+function ffmpegCodecName(codecString: string): string {
+  const fourcc = codecString.split(".")[0] ?? codecString;
+  return CODEC_NAMES[fourcc] ?? fourcc;
+}
+
+/** The stream's pixel format (e.g. yuv420p), which the boxes only imply; ffmpeg states it. */
+export async function probePixelFormat(ffmpeg: FfmpegInfo, path: string): Promise<string> {
+  // With no output ffmpeg exits non-zero, but it has printed the stream description first.
+  const { stderrTail } = await runFfmpeg(ffmpeg, ["-hide_banner", "-nostdin", "-i", path]);
+  const line = stderrTail.split("\n").find((l) => /Stream #\S+: Video:/.test(l));
+  if (line === undefined) {
+    throw new VideoError(`video file ${path}: ffmpeg found no video stream${stderrTail ? `\n${stderrTail}` : ""}`, { file: path });
+  }
+  // "Video: h264 (High) (avc1 / 0x31637661), yuv420p(progressive), 160x120, ..." -> yuv420p
+  const afterCodec = line.replace(/^.*?Video:[^,]*,\s*/, "");
+  const fmt = /^([a-z0-9_]+)/.exec(afterCodec)?.[1];
+  if (fmt === undefined) throw new VideoError(`video file ${path}: cannot read the pixel format from '${line.trim()}'`, { file: path });
+  return fmt;
+}

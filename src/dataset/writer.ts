@@ -1,0 +1,583 @@
+/**
+ * DatasetWriter: frames in, a LeRobot v3.0 dataset out. After every saveEpisode the folder is a
+ * complete, valid dataset (ARCHITECTURE.md "crash safety"): files are staged beside their final
+ * name and renamed into place, and info.json, the commit point, is written last.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import * as arrow from "apache-arrow";
+import { DatasetError, FrameValidationError } from "../errors.js";
+import type { EpisodeRecord, EpisodeVideoLocation } from "./episodes.js";
+import { buildEpisodesTable } from "./episodes.js";
+import type { Frame } from "./episode-buffer.js";
+import { EpisodeBuffer, validateFrame } from "./episode-buffer.js";
+import type { DatasetInfo, Feature } from "./info.js";
+import {
+  CODEBASE_VERSION, DEFAULT_CHUNKS_SIZE, DEFAULT_DATA_FILES_SIZE_IN_MB, DEFAULT_DATA_PATH, DEFAULT_FEATURES,
+  DEFAULT_VIDEO_FILES_SIZE_IN_MB, DEFAULT_VIDEO_PATH, EPISODES_PATH, INFO_PATH, STATS_PATH, TASKS_PATH,
+  dataColumnKeys, featureSize, toPythonJson, videoKeys,
+} from "./info.js";
+import { encodeParquet } from "./parquet.js";
+import { formatTemplate, nextChunkFile, resolveInside } from "./paths.js";
+import { openDataset } from "./reader.js";
+import type { TypedArray } from "./schema.js";
+import { arrowTypeForFeature, columnData, dataSchema, isNumericDtype } from "./schema.js";
+import type { DatasetStats } from "./stats.js";
+import { ImageStatsAccumulator, aggregateStats, computeNumericStats } from "./stats.js";
+import { buildTasksTable } from "./tasks.js";
+import { writeFileAtomic } from "./atomic.js";
+import type { FfmpegInfo } from "./video/index.js";
+import { EpisodeVideoEncoder, appendClip, findFfmpeg, probeMp4, probePixelFormat, resolveVideoCodec } from "./video/index.js";
+
+export type { Frame, FrameValue } from "./episode-buffer.js";
+
+/** A feature as the user declares it; `info` of video features is filled in from the written files. */
+export interface FeatureSpec {
+  dtype: string;
+  shape: number[];
+  names?: string[] | Record<string, unknown> | null;
+}
+
+export interface DatasetWriterOptions {
+  /** The dataset folder to create (must not exist, or be empty). */
+  root: string;
+  repoId: string;
+  fps: number;
+  robotType: string | null;
+  /** The user's features; timestamp, frame_index, episode_index, index and task_index are added. */
+  features: Record<string, FeatureSpec>;
+  /** Cameras as mp4 videos (the only camera storage written so far). Default true. */
+  useVideos?: boolean;
+  /** libx264 | h264 | libsvtav1 | av1 | libx265 | hevc | auto (default: libx264 when available). */
+  vcodec?: string;
+  /** Constant rate factor for the encoder; default per codec (x264 23, svt-av1 30, x265 28). */
+  crf?: number;
+  chunksSize?: number;
+  dataFilesSizeInMb?: number;
+  videoFilesSizeInMb?: number;
+}
+
+export interface ResumeOptions {
+  /** Override the codec; by default the codec already in info.json is kept. */
+  vcodec?: string;
+  crf?: number;
+}
+
+export interface SavedEpisode {
+  episodeIndex: number;
+  length: number;
+  tasks: string[];
+  dataFile: string;
+  videoFiles: Record<string, string>;
+}
+
+/** Where the next rows of a kind of file go, and what the current file already holds. */
+interface FileCursor {
+  chunk: number;
+  file: number;
+  /** False until the current file has been written once. */
+  exists: boolean;
+}
+
+interface CameraState {
+  key: string;
+  width: number;
+  height: number;
+  cursor: FileCursor;
+  /** to_timestamp of the last episode in the current file (where the next episode starts). */
+  endS: number;
+  encoder: EpisodeVideoEncoder | undefined;
+  clipPath: string;
+  stats: ImageStatsAccumulator;
+}
+
+const MIB = 1024 * 1024;
+const TMP_DIR = ".lerobot-ts/tmp";
+
+export class DatasetWriter {
+  private buffer: EpisodeBuffer;
+  private readonly userFeatures: Record<string, Feature>;
+  private readonly cameras: CameraState[];
+  private readonly taskIndex = new Map<string, number>();
+  private closed = false;
+  /** Rows of the current data file (rewritten whole on each save). */
+  private dataBatches: arrow.RecordBatch[] = [];
+  private dataFileFrames = 0;
+  private dataFileBytes = 0;
+  /** Rows of the current episodes metadata file. */
+  private metaRows: EpisodeRecord[] = [];
+  private metaFileBytes = 0;
+
+  private constructor(
+    readonly root: string,
+    private readonly info: DatasetInfo,
+    private readonly tasks: string[],
+    private stats: DatasetStats | undefined,
+    private readonly dataCursor: FileCursor,
+    private readonly metaCursor: FileCursor,
+    cameraCursors: Record<string, { cursor: FileCursor; endS: number }>,
+    private readonly ffmpeg: FfmpegInfo | undefined,
+    private readonly vcodec: string | undefined,
+    private readonly crf: number | undefined,
+  ) {
+    this.userFeatures = Object.fromEntries(
+      Object.entries(info.features).filter(([k]) => !(k in DEFAULT_FEATURES)),
+    );
+    tasks.forEach((t, i) => this.taskIndex.set(t, i));
+    this.buffer = new EpisodeBuffer(this.userFeatures);
+    this.cameras = videoKeys(info.features).map((key) => {
+      const [height, width] = info.features[key]!.shape as [number, number, number];
+      const state = cameraCursors[key] ?? { cursor: { chunk: 0, file: 0, exists: false }, endS: 0 };
+      return {
+        key, width, height, cursor: state.cursor, endS: state.endS, encoder: undefined,
+        clipPath: path.join(root, TMP_DIR, `${key.replace(/[^A-Za-z0-9._-]/g, "_")}.mp4`),
+        stats: new ImageStatsAccumulator(width, height),
+      };
+    });
+  }
+
+  /** Start a new dataset at `options.root`. info.json is written at once (0 episodes). */
+  static async create(options: DatasetWriterOptions): Promise<DatasetWriter> {
+    const root = path.resolve(options.root);
+    await assertEmptyOrMissing(root);
+    const features = checkFeatureSpecs(options.features, options.useVideos ?? true);
+    if (!Number.isInteger(options.fps) || options.fps <= 0) throw new DatasetError(`fps must be a positive integer, got ${options.fps}`);
+    for (const [name, value] of [["chunksSize", options.chunksSize], ["dataFilesSizeInMb", options.dataFilesSizeInMb], ["videoFilesSizeInMb", options.videoFilesSizeInMb]] as const) {
+      if (value !== undefined && !(value > 0)) throw new DatasetError(`${name} must be positive, got ${value}`);
+    }
+    if (options.chunksSize !== undefined && !Number.isInteger(options.chunksSize)) throw new DatasetError(`chunksSize must be an integer, got ${options.chunksSize}`);
+    const hasVideo = videoKeys(features).length > 0;
+    const { ffmpeg, vcodec } = hasVideo ? await pickEncoder(options.vcodec ?? "auto") : { ffmpeg: undefined, vcodec: undefined };
+    const info: DatasetInfo = {
+      codebase_version: CODEBASE_VERSION,
+      robot_type: options.robotType,
+      total_episodes: 0,
+      total_frames: 0,
+      total_tasks: 0,
+      chunks_size: options.chunksSize ?? DEFAULT_CHUNKS_SIZE,
+      data_files_size_in_mb: options.dataFilesSizeInMb ?? DEFAULT_DATA_FILES_SIZE_IN_MB,
+      video_files_size_in_mb: options.videoFilesSizeInMb ?? DEFAULT_VIDEO_FILES_SIZE_IN_MB,
+      fps: options.fps,
+      splits: {},
+      data_path: DEFAULT_DATA_PATH,
+      video_path: hasVideo ? DEFAULT_VIDEO_PATH : null,
+      features,
+    };
+    const start = (): FileCursor => ({ chunk: 0, file: 0, exists: false });
+    const writer = new DatasetWriter(root, info, [], undefined, start(), start(), {}, ffmpeg, vcodec, options.crf);
+    await writeFileAtomic(path.join(root, INFO_PATH), toPythonJson(info));
+    return writer;
+  }
+
+  /**
+   * Continue a dataset on disk: the next episode gets the next index, and new rows, videos and
+   * episode metadata go to new files (as LeRobot does), so files already written stay untouched.
+   */
+  static async resume(rootPath: string, options: ResumeOptions = {}): Promise<DatasetWriter> {
+    const root = path.resolve(rootPath);
+    await fs.promises.rm(path.join(root, TMP_DIR), { recursive: true, force: true });
+    await removeStagedFiles(root);
+    const infoFile = path.join(root, INFO_PATH);
+    let info: DatasetInfo;
+    let tasks: string[] = [];
+    let stats: DatasetStats | undefined;
+    let last: EpisodeRecord | undefined;
+    try {
+      const dataset = await openDataset(root);
+      info = dataset.info;
+      tasks = dataset.tasks;
+      stats = dataset.stats;
+      last = dataset.episodes[dataset.episodes.length - 1];
+      if (dataset.episodes.length !== info.total_episodes) {
+        throw new DatasetError(`${infoFile} says ${info.total_episodes} episodes but meta/episodes holds ${dataset.episodes.length}`, { file: infoFile });
+      }
+    } catch (error) {
+      // A dataset created but never saved has only info.json.
+      const bare = await readBareInfo(infoFile);
+      if (!bare || bare.total_episodes !== 0) throw error;
+      info = bare;
+    }
+    const after = (chunk: number, file: number): FileCursor => ({ ...nextChunkFile(chunk, file, info.chunks_size), exists: false });
+    const fresh = (): FileCursor => ({ chunk: 0, file: 0, exists: false });
+    const cameraCursors: Record<string, { cursor: FileCursor; endS: number }> = {};
+    for (const key of videoKeys(info.features)) {
+      const loc = last?.videos[key];
+      cameraCursors[key] = { cursor: loc ? after(loc.chunkIndex, loc.fileIndex) : fresh(), endS: 0 };
+    }
+    const hasVideo = videoKeys(info.features).length > 0;
+    const requested = options.vcodec ?? codecFromInfo(info) ?? "auto";
+    const { ffmpeg, vcodec } = hasVideo ? await pickEncoder(requested) : { ffmpeg: undefined, vcodec: undefined };
+    return new DatasetWriter(
+      root, info, tasks, stats,
+      last ? after(last.dataChunkIndex, last.dataFileIndex) : fresh(),
+      last ? after(last.metaChunkIndex, last.metaFileIndex) : fresh(),
+      cameraCursors, ffmpeg, vcodec, options.crf,
+    );
+  }
+
+  get numEpisodes(): number { return this.info.total_episodes; }
+  get numFrames(): number { return this.info.total_frames; }
+  get fps(): number { return this.info.fps; }
+  /** Index the episode being recorded will get. */
+  get episodeIndex(): number { return this.info.total_episodes; }
+  /** Frames added to the episode being recorded. */
+  get episodeFrames(): number { return this.buffer.size; }
+  /** A copy of the current info.json content. */
+  get datasetInfo(): DatasetInfo { return structuredClone(this.info); }
+  /** The resolved ffmpeg encoder, when the dataset has cameras. */
+  get videoCodec(): string | undefined { return this.vcodec; }
+
+  /**
+   * Add one frame to the episode being recorded. Camera frames go straight to the encoders
+   * (awaiting their pipes, so nothing is ever dropped). A frame that does not match the
+   * features is refused with an error naming the feature, and nothing is added.
+   */
+  async addFrame(frame: Frame): Promise<void> {
+    this.assertOpen();
+    const validated = validateFrame(frame, this.userFeatures);
+    if (this.buffer.size === 0) await this.startEncoders();
+    // write() resolves once the pipe has taken the bytes, so the caller may reuse its buffers.
+    await Promise.all(this.cameras.map((camera) => {
+      const image = validated.images.get(camera.key)!;
+      camera.stats.push(image);
+      return camera.encoder!.write(image);
+    }));
+    this.buffer.append(validated);
+  }
+
+  /** Save the episode being recorded; afterwards the folder is a complete dataset including it. */
+  async saveEpisode(): Promise<SavedEpisode> {
+    this.assertOpen();
+    const length = this.buffer.size;
+    if (length === 0) throw new DatasetError("saveEpisode: the episode has no frames");
+    const episodeIndex = this.info.total_episodes;
+    const fromIndex = this.info.total_frames;
+
+    const clips = await this.finishEncoders(length);
+    const episodeTasks = [...new Set(this.buffer.tasks)];
+    const newTasks = episodeTasks.filter((t) => !this.taskIndex.has(t));
+    const taskOf = (t: string) => this.taskIndex.get(t) ?? this.tasks.length + newTasks.indexOf(t);
+    const defaults = defaultColumns(length, this.info.fps, episodeIndex, fromIndex, this.buffer.tasks.map(taskOf));
+
+    const episodeStats = this.episodeStats(defaults);
+    const batch = this.episodeBatch(length, defaults);
+
+    // Data parquet: current file plus this episode, unless that would pass the size limit.
+    if (this.dataCursor.exists && this.dataFileFrames > 0) {
+      const estimate = this.dataFileBytes + (this.dataFileBytes / this.dataFileFrames) * length;
+      if (estimate >= this.info.data_files_size_in_mb * MIB) this.rotateData();
+    }
+    const dataBatches = [...this.dataBatches, batch];
+    const dataBytes = encodeParquet(new arrow.Table(dataBatches));
+    const dataFile = this.dataPath(this.dataCursor);
+
+    // Videos: append each clip to its camera's current file (atomically) and read back where it landed.
+    const videoLocations: Record<string, EpisodeVideoLocation> = {};
+    const videoFiles: Record<string, string> = {};
+    await Promise.all(this.cameras.map(async (camera) => {
+      const { location, file } = await this.appendVideo(camera, clips.get(camera.key)!, length);
+      videoLocations[camera.key] = location;
+      videoFiles[camera.key] = file;
+    }));
+
+    // Episode metadata row.
+    if (this.metaCursor.exists && this.metaRows.length > 0 && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) {
+      this.rotateMeta();
+    }
+    const record: EpisodeRecord = {
+      episodeIndex, tasks: episodeTasks, length,
+      dataChunkIndex: this.dataCursor.chunk, dataFileIndex: this.dataCursor.file,
+      datasetFromIndex: fromIndex, datasetToIndex: fromIndex + length,
+      videos: videoLocations, stats: episodeStats,
+      metaChunkIndex: this.metaCursor.chunk, metaFileIndex: this.metaCursor.file,
+    };
+    const metaRows = [...this.metaRows, record];
+    const metaBytes = encodeParquet(buildEpisodesTable(metaRows, this.info.features));
+
+    const tasks = [...this.tasks, ...newTasks];
+    const stats = this.stats ? aggregateStats([this.stats, episodeStats]) : episodeStats;
+    const info: DatasetInfo = {
+      ...this.info,
+      total_episodes: episodeIndex + 1,
+      total_frames: fromIndex + length,
+      total_tasks: tasks.length,
+      splits: { train: `0:${episodeIndex + 1}` },
+    };
+    if (this.cameras.length > 0 && episodeIndex === 0) await this.fillVideoInfo(info, videoFiles);
+
+    // Commit: every file in place, info.json last.
+    await writeFileAtomic(dataFile, dataBytes);
+    await writeFileAtomic(this.metaPath(this.metaCursor), metaBytes);
+    if (newTasks.length > 0 || !fs.existsSync(path.join(this.root, TASKS_PATH))) {
+      await writeFileAtomic(path.join(this.root, TASKS_PATH), encodeParquet(buildTasksTable(tasks)));
+    }
+    await writeFileAtomic(path.join(this.root, STATS_PATH), toPythonJson(stats));
+    await writeFileAtomic(path.join(this.root, INFO_PATH), toPythonJson(info));
+
+    // Only now, with everything on disk, move the in-memory state forward.
+    Object.assign(this.info, info);
+    for (const t of newTasks) this.taskIndex.set(t, this.tasks.push(t) - 1);
+    this.stats = stats;
+    this.dataBatches = dataBatches;
+    this.dataFileFrames += length;
+    this.dataFileBytes = dataBytes.length;
+    this.dataCursor.exists = true;
+    this.metaRows = metaRows;
+    this.metaFileBytes = metaBytes.length;
+    this.metaCursor.exists = true;
+    this.resetEpisode();
+    return { episodeIndex, length, tasks: episodeTasks, dataFile, videoFiles };
+  }
+
+  /** Throw away the episode being recorded (frames, partial videos); the next take reuses its index. */
+  async discardEpisode(): Promise<void> {
+    this.assertOpen();
+    await Promise.all(this.cameras.map((c) => c.encoder?.abort()));
+    this.resetEpisode();
+  }
+
+  /**
+   * Close the writer. An episode that was not saved is discarded (say so by checking
+   * episodeFrames first); everything saved is already complete on disk.
+   */
+  async finalize(): Promise<{ discardedFrames: number }> {
+    if (this.closed) return { discardedFrames: 0 };
+    const discardedFrames = this.buffer.size;
+    await Promise.all(this.cameras.map((c) => c.encoder?.abort()));
+    this.closed = true;
+    await fs.promises.rm(path.join(this.root, ".lerobot-ts"), { recursive: true, force: true });
+    return { discardedFrames };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DatasetError(`the writer of ${this.root} was finalized`);
+  }
+
+  private async startEncoders(): Promise<void> {
+    for (const camera of this.cameras) {
+      await fs.promises.mkdir(path.dirname(camera.clipPath), { recursive: true });
+      camera.encoder = EpisodeVideoEncoder.start({
+        ffmpeg: this.ffmpeg!, outPath: camera.clipPath, width: camera.width, height: camera.height,
+        fps: this.info.fps, vcodec: this.vcodec!, ...(this.crf === undefined ? {} : { crf: this.crf }),
+      });
+    }
+  }
+
+  private async finishEncoders(length: number): Promise<Map<string, string>> {
+    const clips = new Map<string, string>();
+    await Promise.all(this.cameras.map(async (camera) => {
+      const { path: clip, frames } = await camera.encoder!.finish();
+      if (frames !== length) throw new DatasetError(`camera '${camera.key}' encoded ${frames} frames for an episode of ${length}`);
+      clips.set(camera.key, clip);
+    }));
+    return clips;
+  }
+
+  private async appendVideo(camera: CameraState, clip: string, length: number): Promise<{ location: EpisodeVideoLocation; file: string }> {
+    const clipBytes = (await fs.promises.stat(clip)).size;
+    if (camera.cursor.exists) {
+      const current = this.videoPath(camera.key, camera.cursor);
+      const currentBytes = (await fs.promises.stat(current)).size;
+      if (currentBytes + clipBytes >= this.info.video_files_size_in_mb * MIB) {
+        Object.assign(camera.cursor, nextChunkFile(camera.cursor.chunk, camera.cursor.file, this.info.chunks_size), { exists: false });
+        camera.endS = 0;
+      }
+    }
+    const target = this.videoPath(camera.key, camera.cursor);
+    const framesBefore = camera.cursor.exists ? (await probeMp4(target)).frameCount : 0;
+    await appendClip({ ffmpeg: this.ffmpeg!, target, clip });
+    const probe = await probeMp4(target);
+    if (probe.frameCount !== framesBefore + length) {
+      throw new DatasetError(`${target} has ${probe.frameCount} frames after appending ${length} to ${framesBefore}`, { file: target });
+    }
+    // Where the episode starts and ends, read from the encoded file itself.
+    const fromTimestampS = framesBefore === 0 ? 0 : probe.timestampsS[framesBefore]!;
+    const toTimestampS = probe.durationS;
+    camera.cursor.exists = true;
+    camera.endS = toTimestampS;
+    return {
+      location: { chunkIndex: camera.cursor.chunk, fileIndex: camera.cursor.file, fromTimestampS, toTimestampS },
+      file: target,
+    };
+  }
+
+  private async fillVideoInfo(info: DatasetInfo, files: Record<string, string>): Promise<void> {
+    const features = structuredClone(info.features);
+    for (const camera of this.cameras) {
+      const file = files[camera.key]!;
+      const probe = await probeMp4(file);
+      features[camera.key] = {
+        ...features[camera.key]!,
+        info: {
+          "video.height": probe.height,
+          "video.width": probe.width,
+          "video.codec": probe.codec,
+          "video.pix_fmt": await probePixelFormat(this.ffmpeg!, file),
+          "video.is_depth_map": false,
+          "video.fps": Math.round(probe.fps),
+          "video.channels": 3,
+          has_audio: probe.hasAudio,
+        },
+      };
+    }
+    info.features = features;
+  }
+
+  private episodeStats(defaults: Record<string, TypedArray>): DatasetStats {
+    const stats: DatasetStats = {};
+    for (const [key, feature] of Object.entries(this.info.features)) {
+      if (feature.dtype === "video") stats[key] = this.cameras.find((c) => c.key === key)!.stats.result();
+      else if (key in defaults) stats[key] = computeNumericStats(defaults[key]!, 1);
+      else if (isNumericDtype(feature.dtype)) stats[key] = computeNumericStats(this.buffer.numericValues(key), featureSize(feature));
+    }
+    return stats;
+  }
+
+  /** One Arrow record batch holding the episode's rows, columns in features order. */
+  private episodeBatch(length: number, defaults: Record<string, TypedArray>): arrow.RecordBatch {
+    const schema = dataSchema(this.info.features);
+    const children = dataColumnKeys(this.info.features).map((key) => {
+      const feature = this.info.features[key]!;
+      const type = arrowTypeForFeature(key, feature);
+      const values = defaults[key] ?? (feature.dtype === "string" ? this.buffer.stringValues(key) : this.buffer.numericValues(key));
+      return columnData(type, values, length);
+    });
+    return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length, children }));
+  }
+
+  private rotateData(): void {
+    Object.assign(this.dataCursor, nextChunkFile(this.dataCursor.chunk, this.dataCursor.file, this.info.chunks_size), { exists: false });
+    this.dataBatches = [];
+    this.dataFileFrames = 0;
+    this.dataFileBytes = 0;
+  }
+
+  private rotateMeta(): void {
+    Object.assign(this.metaCursor, nextChunkFile(this.metaCursor.chunk, this.metaCursor.file, this.info.chunks_size), { exists: false });
+    this.metaRows = [];
+    this.metaFileBytes = 0;
+  }
+
+  private resetEpisode(): void {
+    this.buffer = new EpisodeBuffer(this.userFeatures);
+    for (const camera of this.cameras) {
+      camera.encoder = undefined;
+      camera.stats = new ImageStatsAccumulator(camera.width, camera.height);
+    }
+  }
+
+  private dataPath(cursor: FileCursor): string {
+    return resolveInside(this.root, formatTemplate(this.info.data_path, { chunk_index: cursor.chunk, file_index: cursor.file }));
+  }
+
+  private metaPath(cursor: FileCursor): string {
+    return resolveInside(this.root, formatTemplate(EPISODES_PATH, { chunk_index: cursor.chunk, file_index: cursor.file }));
+  }
+
+  private videoPath(key: string, cursor: FileCursor): string {
+    return resolveInside(this.root, formatTemplate(this.info.video_path!, { video_key: key, chunk_index: cursor.chunk, file_index: cursor.file }));
+  }
+}
+
+/** timestamp, frame_index, episode_index, index, task_index of an episode's rows. */
+function defaultColumns(length: number, fps: number, episodeIndex: number, fromIndex: number, taskIndices: number[]): Record<string, TypedArray> {
+  const timestamp = new Float32Array(length);
+  const frameIndex = new BigInt64Array(length);
+  const index = new BigInt64Array(length);
+  for (let i = 0; i < length; i++) {
+    timestamp[i] = i / fps;
+    frameIndex[i] = BigInt(i);
+    index[i] = BigInt(fromIndex + i);
+  }
+  return {
+    timestamp,
+    frame_index: frameIndex,
+    episode_index: new BigInt64Array(length).fill(BigInt(episodeIndex)),
+    index,
+    task_index: BigInt64Array.from(taskIndices, (t) => BigInt(t)),
+  };
+}
+
+/** Validate user features and append the default ones, as LeRobot's create() does. */
+function checkFeatureSpecs(specs: Record<string, FeatureSpec>, useVideos: boolean): Record<string, Feature> {
+  const features: Record<string, Feature> = {};
+  for (const [key, spec] of Object.entries(specs ?? {})) {
+    if (key in DEFAULT_FEATURES) throw new FrameValidationError(key, "is added by the writer; do not declare it");
+    if (key === "task") throw new FrameValidationError(key, "is reserved for the frame's task text");
+    if (!spec || !Array.isArray(spec.shape) || spec.shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+      throw new FrameValidationError(key, "needs a shape of positive integers");
+    }
+    const names = spec.names === undefined ? null : spec.names;
+    if (spec.dtype === "video" || spec.dtype === "image") {
+      if (spec.shape.length !== 3 || spec.shape[2] !== 3) throw new FrameValidationError(key, `camera shape must be [height, width, 3], got [${spec.shape.join(", ")}]`);
+      if (spec.dtype === "image" || !useVideos) {
+        throw new FrameValidationError(key, "cameras are written as mp4 videos only (dtype 'video', useVideos true); parquet-embedded images are not supported yet");
+      }
+      features[key] = { dtype: "video", shape: [...spec.shape], names: names ?? ["height", "width", "channels"] };
+    } else if (isNumericDtype(spec.dtype) || spec.dtype === "string") {
+      const feature: Feature = { dtype: spec.dtype, shape: [...spec.shape], names };
+      arrowTypeForFeature(key, feature); // refuses shapes the data parquet cannot hold
+      features[key] = feature;
+    } else {
+      throw new FrameValidationError(key, `unknown dtype '${spec.dtype}'`);
+    }
+  }
+  return { ...features, ...structuredClone(DEFAULT_FEATURES) };
+}
+
+async function pickEncoder(requested: string): Promise<{ ffmpeg: FfmpegInfo; vcodec: string }> {
+  const aliases: Record<string, string> = { h264: "libx264", hevc: "libx265", av1: "libsvtav1" };
+  const wanted = aliases[requested] ?? requested;
+  const ffmpeg = await findFfmpeg(wanted === "auto" ? {} : { requireEncoder: wanted });
+  return { ffmpeg, vcodec: resolveVideoCodec(requested, ffmpeg) };
+}
+
+/** The encoder matching the codec of the videos already in the dataset, so files stay uniform. */
+function codecFromInfo(info: DatasetInfo): string | undefined {
+  for (const key of videoKeys(info.features)) {
+    const codec = info.features[key]!.info?.["video.codec"];
+    if (codec) return codec;
+  }
+  return undefined;
+}
+
+async function assertEmptyOrMissing(root: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fs.promises.readdir(root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return;
+    throw new DatasetError(`cannot create a dataset at ${root}: ${(error as Error).message}`, { file: root, cause: error });
+  }
+  if (entries.length > 0) {
+    throw new DatasetError(`cannot create a dataset at ${root}: the folder exists and is not empty (resume it instead?)`, { file: root });
+  }
+}
+
+async function readBareInfo(file: string): Promise<DatasetInfo | undefined> {
+  try {
+    const { parseInfo } = await import("./info.js");
+    return parseInfo(JSON.parse(await fs.promises.readFile(file, "utf8")));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remove files a killed writer staged but never renamed into place. */
+async function removeStagedFiles(root: string): Promise<void> {
+  const walk = async (dir: string): Promise<void> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.name.endsWith(".staged") || /\.tmp.*\.mp4$/.test(entry.name)) await fs.promises.rm(full, { force: true });
+    }
+  };
+  for (const sub of ["meta", "data", "videos"]) await walk(path.join(root, sub));
+}
