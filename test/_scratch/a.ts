@@ -1,0 +1,10 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+const F = "/work/shared/fixtures/real/so101-record-test";
+const db = await DuckDBInstance.create(":memory:");
+const c = await db.connect();
+const q = async (s: string) => (await c.runAndReadAll(s)).getRowObjectsJS();
+console.log(await q(`select episode_index, tasks, length, "data/chunk_index", "data/file_index", dataset_from_index, dataset_to_index, COLUMNS('videos/.*'), "meta/episodes/chunk_index", "meta/episodes/file_index", "stats/action/count", "stats/observation.images.front/mean", "stats/index/min" from read_parquet('${F}/meta/episodes/chunk-000/file-000.parquet')`));
+console.log(await q(`select * from read_parquet('${F}/meta/tasks.parquet')`));
+console.log(await q(`select typeof(action) t, typeof(timestamp) t2 from read_parquet('${F}/data/chunk-000/file-000.parquet') limit 1`));
+console.log(await q(`select * from parquet_kv_metadata('${F}/data/chunk-000/file-000.parquet')`));
+console.log(await q(`select episode_index, min(frame_index), max(frame_index), min(timestamp), max(timestamp), count(*) from read_parquet('${F}/data/chunk-000/file-000.parquet') group by 1 order by 1`));
