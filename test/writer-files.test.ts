@@ -122,7 +122,7 @@ describe("re-recording and bad input", () => {
       root, repoId: "t/b", fps: 30, robotType: null,
       features: { ...features(["front"], 96, 64), "observation.count": { dtype: "int64", shape: [1] } },
     });
-    const good = (k: number) => ({ ...makeFrame(0, k, ["front"], 96, 64, "t"), "observation.count": k }) as never;
+    const good = (k: number) => ({ ...(makeFrame(0, k, ["front"], 96, 64, "t") as object), "observation.count": k }) as never;
     await writer.addFrame(good(0));
     await writer.addFrame(good(1));
     const bad: [Record<string, unknown>, string, RegExp][] = [
