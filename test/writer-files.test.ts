@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FrameValidationError } from "../src/errors.js";
 import { openDataset } from "../src/dataset/reader.js";
 import { DatasetWriter } from "../src/dataset/writer.js";
+import { readParquetMetadata } from "../src/dataset/parquet.js";
 import { probeMp4 } from "../src/dataset/video/index.js";
 import { readBarcode } from "./helpers/barcode.js";
 import { features, makeFrame, stateValue, tempDir, writeSynthetic } from "./helpers/synthetic.js";
@@ -51,6 +52,9 @@ describe("rotation and chunk roll-over", () => {
     await writer.finalize();
     const ds = await openDataset(root);
     expect(new Set(ds.episodes.map((e) => e.dataFile)).size).toBe(1);
+    // One row group per episode, in both the data and the episodes file.
+    expect((await readParquetMetadata(ds.episodes[0]!.dataFile)).rowGroupRows).toEqual([5, 6, 7]);
+    expect((await readParquetMetadata(path.join(root, "meta/episodes/chunk-000/file-000.parquet"))).rowGroupRows).toEqual([1, 1, 1]);
     expect(ds.episodes.map((e) => e.cameras["observation.images.front"]!.fileIndex)).toEqual([0, 0, 0]);
     expect((await probeMp4(ds.episodes[0]!.cameras["observation.images.front"]!.path)).frameCount).toBe(18);
   });

@@ -1,6 +1,7 @@
 /**
- * DatasetWriter: frames in, a LeRobot v3.0 dataset out. After every saveEpisode the folder is a
- * complete, valid dataset (ARCHITECTURE.md "crash safety"): files are staged beside their final
+ * DatasetWriter: frames in, a LeRobot v3.0 dataset out. Each episode becomes one row group of
+ * the current data file and one of the current episodes file, appended without re-encoding what
+ * is already there. After every saveEpisode the folder is a complete, valid dataset (ARCHITECTURE.md "crash safety"): files are staged beside their final
  * name and renamed into place, and info.json, the commit point, is written last.
  */
 import fs from "node:fs";
@@ -18,6 +19,7 @@ import {
   dataColumnKeys, featureSize, toPythonJson, videoKeys,
 } from "./info.js";
 import { encodeParquet } from "./parquet.js";
+import { appendRowGroups } from "./parquet-append.js";
 import { formatTemplate, nextChunkFile, resolveInside } from "./paths.js";
 import { openDataset } from "./reader.js";
 import type { TypedArray } from "./schema.js";
@@ -100,12 +102,11 @@ export class DatasetWriter {
   private readonly cameras: CameraState[];
   private readonly taskIndex = new Map<string, number>();
   private closed = false;
-  /** Rows of the current data file (rewritten whole on each save). */
-  private dataBatches: arrow.RecordBatch[] = [];
+  /** Frames and bytes of the current data file, for the size-limit estimate. */
   private dataFileFrames = 0;
   private dataFileBytes = 0;
-  /** Rows of the current episodes metadata file. */
-  private metaRows: EpisodeRecord[] = [];
+  /** Episodes and bytes of the current episodes metadata file. */
+  private metaFileRows = 0;
   private metaFileBytes = 0;
 
   private constructor(
@@ -267,9 +268,8 @@ export class DatasetWriter {
       const estimate = this.dataFileBytes + (this.dataFileBytes / this.dataFileFrames) * length;
       if (estimate >= this.info.data_files_size_in_mb * MIB) this.rotateData();
     }
-    const dataBatches = [...this.dataBatches, batch];
-    const dataBytes = encodeParquet(new arrow.Table(dataBatches));
     const dataFile = this.dataPath(this.dataCursor);
+    const dataBytes = await this.withAppended(dataFile, this.dataCursor, encodeParquet(new arrow.Table([batch])));
 
     // Videos: append each clip to its camera's current file (atomically) and read back where it landed.
     const videoLocations: Record<string, EpisodeVideoLocation> = {};
@@ -281,7 +281,7 @@ export class DatasetWriter {
     }));
 
     // Episode metadata row.
-    if (this.metaCursor.exists && this.metaRows.length > 0 && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) {
+    if (this.metaCursor.exists && this.metaFileRows > 0 && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) {
       this.rotateMeta();
     }
     const record: EpisodeRecord = {
@@ -291,8 +291,8 @@ export class DatasetWriter {
       videos: videoLocations, stats: episodeStats,
       metaChunkIndex: this.metaCursor.chunk, metaFileIndex: this.metaCursor.file,
     };
-    const metaRows = [...this.metaRows, record];
-    const metaBytes = encodeParquet(buildEpisodesTable(metaRows, this.info.features));
+    const metaFile = this.metaPath(this.metaCursor);
+    const metaBytes = await this.withAppended(metaFile, this.metaCursor, encodeParquet(buildEpisodesTable([record], this.info.features)));
 
     const tasks = [...this.tasks, ...newTasks];
     const stats = this.stats ? aggregateStats([this.stats, episodeStats]) : episodeStats;
@@ -307,7 +307,7 @@ export class DatasetWriter {
 
     // Commit: every file in place, info.json last.
     await writeFileAtomic(dataFile, dataBytes);
-    await writeFileAtomic(this.metaPath(this.metaCursor), metaBytes);
+    await writeFileAtomic(metaFile, metaBytes);
     if (newTasks.length > 0 || !fs.existsSync(path.join(this.root, TASKS_PATH))) {
       await writeFileAtomic(path.join(this.root, TASKS_PATH), encodeParquet(buildTasksTable(tasks)));
     }
@@ -318,11 +318,10 @@ export class DatasetWriter {
     Object.assign(this.info, info);
     for (const t of newTasks) this.taskIndex.set(t, this.tasks.push(t) - 1);
     this.stats = stats;
-    this.dataBatches = dataBatches;
     this.dataFileFrames += length;
     this.dataFileBytes = dataBytes.length;
     this.dataCursor.exists = true;
-    this.metaRows = metaRows;
+    this.metaFileRows += 1;
     this.metaFileBytes = metaBytes.length;
     this.metaCursor.exists = true;
     this.resetEpisode();
@@ -445,16 +444,29 @@ export class DatasetWriter {
     return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length, children }));
   }
 
+  /**
+   * The bytes the file should hold after this save: the episode's own parquet when the file is
+   * new, else the file on disk with the episode's row group appended (no re-encoding).
+   */
+  private async withAppended(file: string, cursor: FileCursor, episodeBytes: Uint8Array): Promise<Uint8Array> {
+    if (!cursor.exists) return episodeBytes;
+    const existing = await fs.promises.readFile(file);
+    try {
+      return appendRowGroups(existing, episodeBytes);
+    } catch (error) {
+      throw new DatasetError(`cannot append to ${file}: ${(error as Error).message}`, { file, cause: error });
+    }
+  }
+
   private rotateData(): void {
     Object.assign(this.dataCursor, nextChunkFile(this.dataCursor.chunk, this.dataCursor.file, this.info.chunks_size), { exists: false });
-    this.dataBatches = [];
     this.dataFileFrames = 0;
     this.dataFileBytes = 0;
   }
 
   private rotateMeta(): void {
     Object.assign(this.metaCursor, nextChunkFile(this.metaCursor.chunk, this.metaCursor.file, this.info.chunks_size), { exists: false });
-    this.metaRows = [];
+    this.metaFileRows = 0;
     this.metaFileBytes = 0;
   }
 

@@ -1,0 +1,125 @@
+/**
+ * Append the row groups of one parquet file to another without re-encoding either: the first
+ * file's bytes are kept, the second's column chunks follow them, and a merged footer lists all
+ * row groups. This makes saving an episode cost O(episode) instead of O(file), and gives one row
+ * group per episode (as recent LeRobot writes), so reading one episode decodes only its rows.
+ *
+ * Both inputs must be complete files written by encodeParquet with the same schema.
+ */
+import type { ThriftStruct, ThriftValue } from "./thrift-compact.js";
+import { CompactReader, CompactWriter, TType, field } from "./thrift-compact.js";
+
+const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
+
+// parquet.thrift field ids this module touches.
+const FILE_NUM_ROWS = 3;
+const FILE_ROW_GROUPS = 4;
+const FILE_SCHEMA = 2;
+const RG_COLUMNS = 1;
+const RG_FILE_OFFSET = 5;
+const RG_ORDINAL = 7;
+const CC_FILE_OFFSET = 2;
+const CC_META = 3;
+/** ColumnChunk: offset_index_offset/length, column_index_offset/length (the page index). */
+const CC_PAGE_INDEX_FIELDS = new Set([4, 5, 6, 7]);
+/** ColumnMetaData: data_page_offset, index_page_offset, dictionary_page_offset, bloom_filter_offset. */
+const CMD_OFFSETS = [9, 10, 11, 14];
+
+interface ParsedFile {
+  footer: ThriftStruct;
+  /** Offset where the footer starts (end of column data and page indexes). */
+  footerStart: number;
+}
+
+function parse(bytes: Uint8Array, name: string): ParsedFile {
+  const n = bytes.length;
+  const magicOk = (at: number) => MAGIC.every((b, i) => bytes[at + i] === b);
+  if (n < 12 || !magicOk(0) || !magicOk(n - 4)) throw new Error(`${name} is not a complete parquet file`);
+  const footerLength = new DataView(bytes.buffer, bytes.byteOffset + n - 8, 4).getUint32(0, true);
+  const footerStart = n - 8 - footerLength;
+  if (footerStart < 4) throw new Error(`${name} has a footer length past its start`);
+  const reader = new CompactReader(bytes.subarray(footerStart, n - 8));
+  return { footer: reader.readStruct(), footerStart };
+}
+
+function listItems(struct: ThriftStruct, id: number): ThriftValue[] {
+  const f = field(struct, id);
+  if (!f || typeof f.value !== "object" || !("kind" in f.value) || f.value.kind !== "list") return [];
+  return f.value.items;
+}
+
+function shiftI64(struct: ThriftStruct, id: number, by: bigint): void {
+  const f = field(struct, id);
+  if (f && typeof f.value === "bigint") f.value += by;
+}
+
+/** Move every absolute file offset in a row group by `by` bytes. */
+function shiftRowGroup(rowGroup: ThriftStruct, by: bigint): void {
+  shiftI64(rowGroup, RG_FILE_OFFSET, by);
+  for (const column of listItems(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
+    shiftI64(column, CC_FILE_OFFSET, by);
+    const meta = field(column, CC_META)?.value as ThriftStruct | undefined;
+    if (meta) for (const id of CMD_OFFSETS) shiftI64(meta, id, by);
+  }
+}
+
+/**
+ * Forget the page index of a row group. Its blobs hold absolute page offsets of their own, which
+ * would need rewriting after a shift; the index only speeds up page skipping, and row-group
+ * statistics stay in the footer, so every reader reads the file the same without it.
+ */
+function dropPageIndex(rowGroup: ThriftStruct): void {
+  for (const column of listItems(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
+    column.fields = column.fields.filter((f) => !CC_PAGE_INDEX_FIELDS.has(f.id));
+  }
+}
+
+function sameSchema(a: ThriftStruct, b: ThriftStruct): boolean {
+  const encode = (s: ThriftStruct) => {
+    const w = new CompactWriter();
+    w.writeStruct({ kind: "struct", fields: [field(s, FILE_SCHEMA)!] });
+    return Buffer.from(w.bytes()).toString("base64");
+  };
+  return field(a, FILE_SCHEMA) !== undefined && encode(a) === encode(b);
+}
+
+/** `base` with the row groups of `addition` appended after its own. */
+export function appendRowGroups(base: Uint8Array, addition: Uint8Array): Uint8Array {
+  const a = parse(base, "the existing parquet file");
+  const b = parse(addition, "the parquet file to append");
+  if (!sameSchema(a.footer, b.footer)) throw new Error("cannot append parquet row groups: the schemas differ");
+
+  // The addition's bytes after its leading magic go where the base's footer was.
+  const shift = BigInt(a.footerStart - 4);
+  const added = listItems(b.footer, FILE_ROW_GROUPS) as ThriftStruct[];
+  for (const rowGroup of added) shiftRowGroup(rowGroup, shift);
+  const rowGroups = [...(listItems(a.footer, FILE_ROW_GROUPS) as ThriftStruct[]), ...added];
+  rowGroups.forEach((rg, i) => {
+    dropPageIndex(rg);
+    const ordinal = field(rg, RG_ORDINAL);
+    if (ordinal) ordinal.value = i;
+  });
+
+  const numRows = (field(a.footer, FILE_NUM_ROWS)!.value as bigint) + (field(b.footer, FILE_NUM_ROWS)!.value as bigint);
+  const footer: ThriftStruct = {
+    kind: "struct",
+    fields: a.footer.fields.map((f) => {
+      if (f.id === FILE_NUM_ROWS) return { ...f, value: numRows };
+      if (f.id === FILE_ROW_GROUPS) return { ...f, value: { kind: "list", elemType: TType.Struct, items: rowGroups } };
+      return f;
+    }),
+  };
+  const writer = new CompactWriter();
+  writer.writeStruct(footer);
+  const footerBytes = writer.bytes();
+
+  const body = addition.subarray(4, b.footerStart);
+  const out = new Uint8Array(a.footerStart + body.length + footerBytes.length + 8);
+  out.set(base.subarray(0, a.footerStart), 0);
+  out.set(body, a.footerStart);
+  out.set(footerBytes, a.footerStart + body.length);
+  const tail = a.footerStart + body.length + footerBytes.length;
+  new DataView(out.buffer).setUint32(tail, footerBytes.length, true);
+  out.set(MAGIC, tail + 4);
+  return out;
+}

@@ -1,2 +1,0 @@
-import { it } from "vitest";
-it("x", async () => { await import("./a.js"); });
