@@ -387,7 +387,7 @@ describe("aggregateStats", () => {
     expectClose(chans(agg.std), [Math.sqrt(0.1875), Math.sqrt(0.1875), Math.sqrt(0.1875)], 1e-15);
     expect(chans(agg.min)).toEqual([0, 0, 0]);
     expect(chans(agg.max)).toEqual([1, 1, 1]);
-    for (const [name] of QS) chans(agg[name]);
+    for (const [name] of QS) chans(agg[name]!);
   });
 
   it("rejects mismatched shapes and an empty list", () => {
@@ -432,5 +432,18 @@ describe("parseStats", () => {
     badCount.task_index!.count = [1.5];
     expect(() => parseStats(badCount)).toThrow(/task_index.*'count'/);
     expect(() => parseStats([])).toThrow();
+  });
+});
+
+describe("stats without quantiles (v3.0 datasets converted from v2.1)", () => {
+  it("parses them and aggregates without inventing quantiles", () => {
+    const old = { "observation.state": { min: [0, 1], max: [2, 3], mean: [1, 2], std: [0.5, 0.5], count: [10] } };
+    const parsed = parseStats(old);
+    expect(parsed["observation.state"]!.q01).toBeUndefined();
+    const withQ = computeNumericStats(Float32Array.from([0, 1, 2, 3]), 2);
+    const agg = aggregateStats([parsed, { "observation.state": withQ }]);
+    expect(agg["observation.state"]!.q50).toBeUndefined();
+    expect(agg["observation.state"]!.count).toEqual([12]);
+    expect(agg["observation.state"]!.max).toEqual([2, 3]);
   });
 });

@@ -526,6 +526,8 @@ function checkFeatureSpecs(specs: Record<string, FeatureSpec>, useVideos: boolea
         throw new FrameValidationError(key, "cameras are written as mp4 videos only (dtype 'video', useVideos true); parquet-embedded images are not supported yet");
       }
       features[key] = { dtype: "video", shape: [...spec.shape], names: names ?? ["height", "width", "channels"] };
+    } else if (spec.dtype === "float16") {
+      throw new FrameValidationError(key, "float16 features cannot be written yet (use float32)");
     } else if (isNumericDtype(spec.dtype) || spec.dtype === "string") {
       const feature: Feature = { dtype: spec.dtype, shape: [...spec.shape], names };
       arrowTypeForFeature(key, feature); // refuses shapes the data parquet cannot hold

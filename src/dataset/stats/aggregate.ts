@@ -9,7 +9,7 @@ export function aggregateFeatureStats(list: FeatureStats[]): FeatureStats {
   const shape = shapeOf(head.mean);
   const flat = (name: Exclude<StatName, "count">): number[][] =>
     list.map((s, i) => {
-      const value = s[name];
+      const value = s[name]!; // quantiles are only asked for when every input has them
       if (!sameShape(shapeOf(value), shape)) throw new Error(`aggregateFeatureStats: '${name}' of input ${i} has a different shape`);
       return flatten(value);
     });
@@ -48,7 +48,9 @@ export function aggregateFeatureStats(list: FeatureStats[]): FeatureStats {
   }
 
   // Exact quantiles cannot be recombined; keep LeRobot's conservative envelope.
-  const envelope = (name: QuantileName, lower: boolean): StatValue => {
+  const envelope = (name: QuantileName, lower: boolean): StatValue | undefined => {
+    // Without the quantile in every input there is no honest envelope: leave it out.
+    if (list.some((s) => s[name] === undefined)) return undefined;
     const rows = flat(name);
     const out = rows[0]!.slice();
     for (const row of rows.slice(1)) {
@@ -57,18 +59,18 @@ export function aggregateFeatureStats(list: FeatureStats[]): FeatureStats {
     return unflatten(out, shape);
   };
 
-  return {
+  const result: FeatureStats = {
     min: unflatten(outMin, shape),
     max: unflatten(outMax, shape),
     mean: unflatten(outMean, shape),
     std: unflatten(outStd, shape),
     count: [total],
-    q01: envelope("q01", true),
-    q10: envelope("q10", true),
-    q50: envelope("q50", true),
-    q90: envelope("q90", false),
-    q99: envelope("q99", false),
   };
+  for (const [name, lower] of [["q01", true], ["q10", true], ["q50", true], ["q90", false], ["q99", false]] as const) {
+    const value = envelope(name, lower);
+    if (value !== undefined) result[name] = value;
+  }
+  return result;
 }
 
 /** Aggregates per-episode stats; a feature missing from some inputs aggregates over those that have it. */

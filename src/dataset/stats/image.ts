@@ -1,6 +1,6 @@
 /** Stats of image/video features, accumulated frame by frame. */
 import { histogramQuantiles } from "./histogram.js";
-import type { FeatureStats } from "./types.js";
+import type { CompleteFeatureStats, FeatureStats } from "./types.js";
 
 /**
  * Accumulates per-channel stats of RGB uint8 frames (height x width x 3, row-major) in constant
@@ -51,7 +51,7 @@ export class ImageStatsAccumulator {
   }
 
   /** Stats with values scaled to [0, 1], each of shape (3, 1, 1); count = [frames pushed]. */
-  result(): FeatureStats {
+  result(): CompleteFeatureStats {
     if (this.nFrames === 0) throw new Error("ImageStatsAccumulator: no frames pushed");
     const levels = new Float64Array(256);
     for (let v = 0; v < 256; v++) levels[v] = v / 255;

@@ -3,7 +3,7 @@
  * the episodes parquet): min, max, mean, population std, count and the quantiles q01..q99.
  */
 export { STAT_NAMES, QUANTILES } from "./types.js";
-export type { DatasetStats, FeatureStats, NumericArray, QuantileName, StatName, StatValue } from "./types.js";
+export type { CompleteFeatureStats, DatasetStats, FeatureStats, NumericArray, QuantileName, StatName, StatValue } from "./types.js";
 export { computeNumericStats } from "./numeric.js";
 export { ImageStatsAccumulator } from "./image.js";
 export { aggregateFeatureStats, aggregateStats } from "./aggregate.js";

@@ -1,6 +1,6 @@
 /** Stats of vector (numeric) features over one episode. */
 import { histogramQuantiles } from "./histogram.js";
-import type { FeatureStats, NumericArray } from "./types.js";
+import type { CompleteFeatureStats, FeatureStats, NumericArray } from "./types.js";
 
 function toFloat64(values: NumericArray): Float64Array {
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
@@ -42,7 +42,7 @@ function columnStats(col: Float64Array): number[] {
  * Stats of a vector feature over one episode. `values` holds n frames x dim values, frame-major.
  * min/max keep the values as given (integers for integer columns); mean/std are float64.
  */
-export function computeNumericStats(values: NumericArray, dim: number): FeatureStats {
+export function computeNumericStats(values: NumericArray, dim: number): CompleteFeatureStats {
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`computeNumericStats: dim must be a positive integer, got ${dim}`);
   if (values.length % dim !== 0) {
     throw new Error(`computeNumericStats: ${values.length} values is not a whole number of frames of dim ${dim}`);

@@ -37,7 +37,11 @@ export function parseStats(json: unknown): DatasetStats {
     let shape: Shape | undefined;
     for (const name of STAT_NAMES) {
       const raw = stats[name];
-      if (raw === undefined) fail(`missing '${name}'`);
+      if (raw === undefined) {
+        // LeRobot before v0.4 wrote no quantiles; v3.0 datasets converted from v2.1 still lack them.
+        if (name.startsWith("q")) continue;
+        fail(`missing '${name}'`);
+      }
       if (name === "count") {
         const ok = Array.isArray(raw) && raw.length === 1 && Number.isInteger(raw[0]) && (raw[0] as number) >= 0;
         if (!ok) fail(`'count' must be [non-negative integer], got ${JSON.stringify(raw)}`);

@@ -23,12 +23,16 @@ export interface FeatureStats {
   mean: StatValue;
   std: StatValue;
   count: [number];
-  q01: StatValue;
-  q10: StatValue;
-  q50: StatValue;
-  q90: StatValue;
-  q99: StatValue;
+  /** Quantiles: always written by lerobot-ts; absent in stats of datasets converted from v2.1. */
+  q01?: StatValue;
+  q10?: StatValue;
+  q50?: StatValue;
+  q90?: StatValue;
+  q99?: StatValue;
 }
+
+/** Stats as lerobot-ts computes them: every quantile present. */
+export type CompleteFeatureStats = Required<FeatureStats>;
 
 export type DatasetStats = Record<string, FeatureStats>;
 
