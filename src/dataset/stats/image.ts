@@ -1,6 +1,6 @@
 /** Stats of image/video features, accumulated frame by frame. */
 import { histogramQuantiles } from "./histogram.js";
-import type { CompleteFeatureStats, FeatureStats } from "./types.js";
+import type { CompleteFeatureStats } from "./types.js";
 
 /**
  * Accumulates per-channel stats of RGB uint8 frames (height x width x 3, row-major) in constant

@@ -1,6 +1,6 @@
 /** Stats of vector (numeric) features over one episode. */
 import { histogramQuantiles } from "./histogram.js";
-import type { CompleteFeatureStats, FeatureStats, NumericArray } from "./types.js";
+import type { CompleteFeatureStats, NumericArray } from "./types.js";
 
 function toFloat64(values: NumericArray): Float64Array {
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
