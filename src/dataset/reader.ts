@@ -60,6 +60,7 @@ export async function openDataset(rootOrRepoId: string, options: OpenDatasetOpti
 export class LeRobotDataset {
   readonly episodes: EpisodeInfo[];
   private readonly byIndex = new Map<number, EpisodeInfo>();
+  private readonly rowGroupCache = new Map<string, number[]>();
 
   constructor(
     readonly root: string,
@@ -119,20 +120,42 @@ export class LeRobotDataset {
   async readFrames(options: { episodes?: number[]; columns?: string[] } = {}): Promise<arrow.Table> {
     const chosen = (options.episodes ?? this.episodes.map((e) => e.episodeIndex)).map((i) => this.episode(i));
     const wanted = options.columns ? [...new Set([...options.columns, "index"])] : undefined;
+    // Read each data file once, and of it only the row groups that hold the chosen episodes.
     const files = new Map<string, arrow.Table>();
-    const slices: arrow.Table[] = [];
-    for (const episode of chosen) {
-      let table = files.get(episode.dataFile);
-      if (!table) {
-        table = await readParquet(episode.dataFile, wanted ? { columns: wanted } : {});
-        files.set(episode.dataFile, table);
-      }
-      slices.push(sliceEpisode(table, episode));
+    for (const [file, episodes] of groupBy(chosen, (e) => e.dataFile)) {
+      const rowGroups = await this.rowGroupsFor(file, episodes);
+      files.set(file, await readParquet(file, { ...(wanted ? { columns: wanted } : {}), ...(rowGroups ? { rowGroups } : {}) }));
     }
+    const slices = chosen.map((episode) => sliceEpisode(files.get(episode.dataFile)!, episode));
     const [first, ...rest] = slices;
     let result = first ? first.concat(...rest) : await this.emptyFrames(wanted);
     if (options.columns && !options.columns.includes("index")) result = result.select(options.columns);
     return result;
+  }
+
+  /**
+   * The contiguous run of row groups of `file` covering these episodes, or undefined for the
+   * whole file. A file's rows start at the first global index of the first episode stored in it.
+   */
+  private async rowGroupsFor(file: string, episodes: EpisodeInfo[]): Promise<number[] | undefined> {
+    const inFile = this.episodes.filter((e) => e.dataFile === file);
+    if (episodes.length === inFile.length) return undefined;
+    let rowGroupRows = this.rowGroupCache.get(file);
+    if (!rowGroupRows) {
+      rowGroupRows = (await readParquetMetadata(file)).rowGroupRows;
+      this.rowGroupCache.set(file, rowGroupRows);
+    }
+    if (rowGroupRows.length <= 1) return undefined;
+    const fileStart = Math.min(...inFile.map((e) => e.datasetFromIndex));
+    const from = Math.min(...episodes.map((e) => e.datasetFromIndex)) - fileStart;
+    const to = Math.max(...episodes.map((e) => e.datasetToIndex)) - fileStart;
+    const groups: number[] = [];
+    let start = 0;
+    for (const [i, rows] of rowGroupRows.entries()) {
+      if (start < to && start + rows > from) groups.push(i);
+      start += rows;
+    }
+    return groups;
   }
 
   /** One numeric column of the chosen episodes as a flat typed array (numRows x dim). */
@@ -180,7 +203,18 @@ export class LeRobotDataset {
   }
 }
 
-/** The rows of one episode in its data file, located by the global `index` column. */
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** The rows of one episode in what was read of its data file, located by the global `index` column. */
 function sliceEpisode(table: arrow.Table, episode: EpisodeInfo): arrow.Table {
   const index = table.getChild("index");
   if (!index) throw new DatasetError(`${episode.dataFile} has no 'index' column`, { file: episode.dataFile });
