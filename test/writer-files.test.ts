@@ -52,9 +52,9 @@ describe("rotation and chunk roll-over", () => {
     await writer.finalize();
     const ds = await openDataset(root);
     expect(new Set(ds.episodes.map((e) => e.dataFile)).size).toBe(1);
-    // One row group per episode, in both the data and the episodes file.
+    // One row group per episode in the data file; the small episodes file stays one row group.
     expect((await readParquetMetadata(ds.episodes[0]!.dataFile)).rowGroupRows).toEqual([5, 6, 7]);
-    expect((await readParquetMetadata(path.join(root, "meta/episodes/chunk-000/file-000.parquet"))).rowGroupRows).toEqual([1, 1, 1]);
+    expect((await readParquetMetadata(path.join(root, "meta/episodes/chunk-000/file-000.parquet"))).rowGroupRows).toEqual([3]);
     expect(ds.episodes.map((e) => e.cameras["observation.images.front"]!.fileIndex)).toEqual([0, 0, 0]);
     expect((await probeMp4(ds.episodes[0]!.cameras["observation.images.front"]!.path)).frameCount).toBe(18);
   });

@@ -1,7 +1,6 @@
 /**
  * DatasetWriter: frames in, a LeRobot v3.0 dataset out. Each episode becomes one row group of
- * the current data file and one of the current episodes file, appended without re-encoding what
- * is already there. After every saveEpisode the folder is a complete, valid dataset (ARCHITECTURE.md "crash safety"): files are staged beside their final
+ * the current data file, appended without re-encoding what is already there. After every saveEpisode the folder is a complete, valid dataset (ARCHITECTURE.md "crash safety"): files are staged beside their final
  * name and renamed into place, and info.json, the commit point, is written last.
  */
 import fs from "node:fs";
@@ -105,8 +104,11 @@ export class DatasetWriter {
   /** Frames and bytes of the current data file, for the size-limit estimate. */
   private dataFileFrames = 0;
   private dataFileBytes = 0;
-  /** Episodes and bytes of the current episodes metadata file. */
-  private metaFileRows = 0;
+  /**
+   * Rows of the current episodes metadata file. That file is re-encoded whole at each save: it
+   * is small, and one row group per episode would cost ~30 KB of per-column overhead each.
+   */
+  private metaRows: EpisodeRecord[] = [];
   private metaFileBytes = 0;
 
   private constructor(
@@ -281,7 +283,7 @@ export class DatasetWriter {
     }));
 
     // Episode metadata row.
-    if (this.metaCursor.exists && this.metaFileRows > 0 && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) {
+    if (this.metaCursor.exists && this.metaRows.length > 0 && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) {
       this.rotateMeta();
     }
     const record: EpisodeRecord = {
@@ -292,7 +294,8 @@ export class DatasetWriter {
       metaChunkIndex: this.metaCursor.chunk, metaFileIndex: this.metaCursor.file,
     };
     const metaFile = this.metaPath(this.metaCursor);
-    const metaBytes = await this.withAppended(metaFile, this.metaCursor, encodeParquet(buildEpisodesTable([record], this.info.features)));
+    const metaRows = [...this.metaRows, record];
+    const metaBytes = encodeParquet(buildEpisodesTable(metaRows, this.info.features));
 
     const tasks = [...this.tasks, ...newTasks];
     const stats = this.stats ? aggregateStats([this.stats, episodeStats]) : episodeStats;
@@ -321,7 +324,7 @@ export class DatasetWriter {
     this.dataFileFrames += length;
     this.dataFileBytes = dataBytes.length;
     this.dataCursor.exists = true;
-    this.metaFileRows += 1;
+    this.metaRows = metaRows;
     this.metaFileBytes = metaBytes.length;
     this.metaCursor.exists = true;
     this.resetEpisode();
@@ -466,7 +469,7 @@ export class DatasetWriter {
 
   private rotateMeta(): void {
     Object.assign(this.metaCursor, nextChunkFile(this.metaCursor.chunk, this.metaCursor.file, this.info.chunks_size), { exists: false });
-    this.metaFileRows = 0;
+    this.metaRows = [];
     this.metaFileBytes = 0;
   }
 
@@ -590,7 +593,7 @@ async function removeStagedFiles(root: string): Promise<void> {
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.name.endsWith(".staged") || /\.tmp.*\.mp4$/.test(entry.name)) await fs.promises.rm(full, { force: true });
+      else if (entry.name.startsWith(".") && /\.(staged|tmp\.mp4|concat\.txt)$/.test(entry.name)) await fs.promises.rm(full, { force: true });
     }
   };
   for (const sub of ["meta", "data", "videos"]) await walk(path.join(root, sub));
