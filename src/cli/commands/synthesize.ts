@@ -4,6 +4,7 @@
  * write -> read path work on this machine.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
 import { openDataset } from "../../dataset/reader.js";
@@ -27,7 +28,7 @@ export function registerSynthesize(program: Command): void {
   program
     .command("synthesize")
     .description("write a synthetic LeRobot v3.0 dataset (no hardware needed) and read it back")
-    .argument("[root]", "dataset folder to create (or use --dataset.root)")
+    .argument("[root]", "dataset folder to create (default: a new folder under the system temp dir)")
     .option("--dataset.root <dir>", "dataset folder to create")
     .option("--dataset.num_episodes <n>", "episodes", "3")
     .option("--dataset.episode_frames <n>", "frames per episode", "90")
@@ -38,8 +39,7 @@ export function registerSynthesize(program: Command): void {
     .option("--height <px>", "camera height", "240")
     .option("--json", "print a JSON summary")
     .action(async (rootArg: string | undefined, flags: SynthesizeFlags) => {
-      const root = rootArg ?? flags["dataset.root"];
-      if (!root) throw new UsageError("synthesize needs a dataset folder: lerobot-ts synthesize <root>");
+      const root = rootArg ?? flags["dataset.root"] ?? fs.mkdtempSync(path.join(os.tmpdir(), "lerobot-ts-synthetic-"));
       const resolved = path.resolve(root);
       if (fs.existsSync(resolved) && fs.readdirSync(resolved).length > 0) {
         throw new UsageError(`${resolved} exists and is not empty; choose a new folder`);
