@@ -121,7 +121,7 @@ async function main() {
   console.log(`  ${DISTINCT} distinct frames per camera pre-generated in ${fmt.ms(genMs)} (gradient + moving block + texture + noise), cycled`);
 
   const runs = [];
-  for (const [label, vcodec, episodes] of [["default (auto)", undefined, quick ? 2 : 4], ["libsvtav1", "libsvtav1", 1]]) {
+  for (const [label, vcodec, episodes] of [["default (auto)", undefined, quick ? 2 : 3], ["libsvtav1", "libsvtav1", 1]]) {
     const root = path.join(tmp, vcodec ?? "default");
     header(`unpaced: ${label}, ${episodes} episode(s) of ${SECONDS} s (${fmt.int(frames)} frames)`);
     let r;
