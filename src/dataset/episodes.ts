@@ -136,31 +136,34 @@ export function parseEpisodesTable(table: arrow.Table): EpisodeRecord[] {
   const optionalNum = (name: string) => (table.getChild(name) ? num(name) : () => 0);
   const metaChunk = optionalNum("meta/episodes/chunk_index");
   const metaFile = optionalNum("meta/episodes/file_index");
-  const videoKeys = names
+  // Columns are looked up once here, not per row: a dataset may have thousands of episodes.
+  const videos = names
     .filter((n) => n.startsWith("videos/") && n.endsWith("/from_timestamp"))
-    .map((n) => n.slice("videos/".length, -"/from_timestamp".length));
+    .map((n) => n.slice("videos/".length, -"/from_timestamp".length))
+    .map((key) => ({
+      key,
+      chunk: num(`videos/${key}/chunk_index`),
+      file: num(`videos/${key}/file_index`),
+      from: num(`videos/${key}/from_timestamp`),
+      to: num(`videos/${key}/to_timestamp`),
+    }));
   const statColumns = names
     .filter((n) => n.startsWith("stats/"))
     .map((n) => {
       const rest = n.slice("stats/".length);
       const cut = rest.lastIndexOf("/");
-      return { name: n, feature: rest.slice(0, cut), stat: rest.slice(cut + 1) };
+      return { column: table.getChild(n)!, feature: rest.slice(0, cut), stat: rest.slice(cut + 1) };
     });
 
   const rows: EpisodeRecord[] = [];
   for (let i = 0; i < table.numRows; i++) {
-    const videos: Record<string, EpisodeVideoLocation> = {};
-    for (const key of videoKeys) {
-      videos[key] = {
-        chunkIndex: num(`videos/${key}/chunk_index`)(i),
-        fileIndex: num(`videos/${key}/file_index`)(i),
-        fromTimestampS: num(`videos/${key}/from_timestamp`)(i),
-        toTimestampS: num(`videos/${key}/to_timestamp`)(i),
-      };
+    const locations: Record<string, EpisodeVideoLocation> = {};
+    for (const v of videos) {
+      locations[v.key] = { chunkIndex: v.chunk(i), fileIndex: v.file(i), fromTimestampS: v.from(i), toTimestampS: v.to(i) };
     }
     const stats: DatasetStats = {};
-    for (const { name, feature, stat } of statColumns) {
-      const value = plain(table.getChild(name)!.get(i));
+    for (const { column, feature, stat } of statColumns) {
+      const value = plain(column.get(i));
       if (value === null || value === undefined) continue;
       const featureStats = (stats[feature] ??= {} as FeatureStats);
       (featureStats as unknown as Record<string, StatValue | [number]>)[stat] = value as StatValue;
@@ -173,7 +176,7 @@ export function parseEpisodesTable(table: arrow.Table): EpisodeRecord[] {
       dataFileIndex: dataFile(i),
       datasetFromIndex: from(i),
       datasetToIndex: to(i),
-      videos,
+      videos: locations,
       stats,
       metaChunkIndex: metaChunk(i),
       metaFileIndex: metaFile(i),

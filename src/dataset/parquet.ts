@@ -89,17 +89,24 @@ export interface ReadParquetOptions {
   limit?: number;
 }
 
-/** Read a parquet file (or some of its columns / rows) into an Arrow table in JS memory. */
+/**
+ * Read a parquet file (or some of its columns / row groups) into an Arrow table in JS memory.
+ * The bytes are read whole and decoded in one call: parquet-wasm's Blob reader issues one read
+ * per row group and, on a file of 1,000 row groups, spent ~10 s in garbage collection.
+ */
 export async function readParquet(file: string, options: ReadParquetOptions = {}): Promise<arrow.Table> {
-  const pf = await openParquet(file);
+  await assertHasFooter(file);
+  let bytes: Buffer;
   try {
-    const wasmTable = await pf.read({ ...options, batchSize: 65536 });
+    bytes = await fs.promises.readFile(file);
+  } catch (error) {
+    throw new DatasetError(`cannot read ${file}: ${errorText(error)}`, { file, cause: error });
+  }
+  try {
+    const wasmTable = pw.readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { ...options, batchSize: 65536 });
     return arrow.tableFromIPC(wasmTable.intoIPCStream());
   } catch (error) {
-    if (error instanceof DatasetError) throw error;
     throw new DatasetError(`cannot read ${file}: ${errorText(error)}`, { file, cause: error });
-  } finally {
-    pf.free();
   }
 }
 
