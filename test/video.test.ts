@@ -15,6 +15,8 @@ import {
   resolveVideoCodec,
 } from "../src/dataset/video/index.js";
 import type { FfmpegInfo } from "../src/dataset/video/index.js";
+import { runFfmpeg } from "../src/dataset/video/ffmpeg.js";
+import { NotAppendableError, appendMp4InPlace } from "../src/dataset/video/mp4-append.js";
 import { barcodeFrame, readBarcode } from "./helpers/barcode.js";
 
 const W = 160;
@@ -56,7 +58,15 @@ async function encodeClip(ffmpeg: FfmpegInfo, vcodec: string, outPath: string, e
   return enc.finish();
 }
 
-/** Top-level box types in file order, to check faststart (moov before mdat). */
+/** A clip of another size (so another sample description), content irrelevant. */
+async function encodeClipSized(ff: FfmpegInfo, vcodec: string, out: string, w: number, h: number, frames: number): Promise<string> {
+  await mkdir(path.dirname(out), { recursive: true });
+  const enc = EpisodeVideoEncoder.start({ ffmpeg: ff, outPath: out, width: w, height: h, fps: FPS, vcodec });
+  for (let k = 0; k < frames; k++) await enc.write(new Uint8Array(w * h * 3).fill(k * 20));
+  return (await enc.finish()).path;
+}
+
+/** Top-level box types in file order. */
 async function topLevelBoxes(file: string): Promise<string[]> {
   const buf = await readFile(file);
   const types: string[] = [];
@@ -245,10 +255,23 @@ describe.each(codecCases)("video with $vcodec", ({ vcodec, codec, ffmpeg }) => {
       expect(Math.abs((info.timestampsS[k] as number) - k / FPS), `frame ${k}`).toBeLessThan(1e-6);
     }
     expect(await probePixelFormat(ffmpeg as FfmpegInfo, target())).toBe("yuv420p");
-    // faststart: the moov box comes before the media data.
-    const boxes = await topLevelBoxes(target());
-    expect(boxes.indexOf("moov")).toBeGreaterThanOrEqual(0);
-    expect(boxes.indexOf("moov")).toBeLessThan(boxes.indexOf("mdat"));
+    // Appended in place: clip A as written, its old moov turned into free space, clip B's media,
+    // and one moov (last) describing both.
+    expect(await topLevelBoxes(target())).toEqual(["ftyp", "free", "mdat", "free", "mdat", "moov"]);
+    // ffmpeg's own demuxer (what PyAV/torchcodec use) counts every frame too.
+    const counted = await runFfmpeg(ffmpeg as FfmpegInfo, ["-hide_banner", "-i", target(), "-map", "0:v", "-c", "copy", "-f", "null", "-"]);
+    expect(counted.code).toBe(0);
+    expect(counted.stderrTail).toMatch(new RegExp(`frame=\\s*${A_FRAMES + B_FRAMES}\\b`));
+  });
+
+  it.skipIf(!ffmpeg)("refuses to append in place a clip of another sample description, leaving the file untouched", async () => {
+    const ff = ffmpeg as FfmpegInfo;
+    const base = path.join(tmp, vcodec, "mismatch", "base.mp4");
+    const a = await encodeClip(ff, vcodec, base, 0, 4);
+    const other = await encodeClipSized(ff, vcodec, path.join(tmp, vcodec, "mismatch", "other.mp4"), W * 2, H * 2, 4);
+    const before = await readFile(a.path);
+    await expect(appendMp4InPlace(a.path, other)).rejects.toBeInstanceOf(NotAppendableError);
+    expect((await readFile(a.path)).equals(before)).toBe(true);
   });
 
   it.skipIf(!ffmpeg)("decodes the exact frame at a timestamp, keyframe or not, on both sides of the join", async () => {

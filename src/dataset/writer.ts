@@ -70,6 +70,8 @@ export interface SavedEpisode {
   tasks: string[];
   dataFile: string;
   videoFiles: Record<string, string>;
+  /** Where saveEpisode spent its time, in milliseconds (for progress displays and benchmarks). */
+  timingsMs: { encoderFlush: number; stats: number; videoAppend: number; metadata: number; commit: number; total: number };
 }
 
 /** Where the next rows of a kind of file go, and what the current file already holds. */
@@ -256,13 +258,18 @@ export class DatasetWriter {
     const episodeIndex = this.info.total_episodes;
     const fromIndex = this.info.total_frames;
 
+    const started = performance.now();
+    let mark = started;
+    const lap = () => { const now = performance.now(); const ms = now - mark; mark = now; return Math.round(ms * 10) / 10; };
     const clips = await this.finishEncoders(length);
+    const encoderFlush = lap();
     const episodeTasks = [...new Set(this.buffer.tasks)];
     const newTasks = episodeTasks.filter((t) => !this.taskIndex.has(t));
     const taskOf = (t: string) => this.taskIndex.get(t) ?? this.tasks.length + newTasks.indexOf(t);
     const defaults = defaultColumns(length, this.info.fps, episodeIndex, fromIndex, this.buffer.tasks.map(taskOf));
 
     const episodeStats = this.episodeStats(defaults);
+    const statsMs = lap();
     const batch = this.episodeBatch(length, defaults);
 
     // Data parquet: current file plus this episode, unless that would pass the size limit.
@@ -281,6 +288,8 @@ export class DatasetWriter {
       videoLocations[camera.key] = location;
       videoFiles[camera.key] = file;
     }));
+
+    const videoAppend = lap();
 
     // Episode metadata row.
     if (this.metaCursor.exists && this.metaRows.length > 0 && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) {
@@ -308,6 +317,8 @@ export class DatasetWriter {
     };
     if (this.cameras.length > 0 && episodeIndex === 0) await this.fillVideoInfo(info, videoFiles);
 
+    const metadata = lap();
+
     // Commit: every file in place, info.json last.
     await writeFileAtomic(dataFile, dataBytes);
     await writeFileAtomic(metaFile, metaBytes);
@@ -328,7 +339,9 @@ export class DatasetWriter {
     this.metaFileBytes = metaBytes.length;
     this.metaCursor.exists = true;
     this.resetEpisode();
-    return { episodeIndex, length, tasks: episodeTasks, dataFile, videoFiles };
+    const commit = lap();
+    const timingsMs = { encoderFlush, stats: statsMs, videoAppend, metadata, commit, total: Math.round((performance.now() - started) * 10) / 10 };
+    return { episodeIndex, length, tasks: episodeTasks, dataFile, videoFiles, timingsMs };
   }
 
   /** Throw away the episode being recorded (frames, partial videos); the next take reuses its index. */

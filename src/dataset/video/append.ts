@@ -1,6 +1,8 @@
 /**
- * Appends an episode clip to a dataset video file by remuxing (stream copy, no re-encode), the
- * way LeRobot does. The target is replaced by rename, so a crash leaves the old file intact.
+ * Appends an episode clip to a dataset video file without re-encoding. The first clip of a file
+ * simply becomes the file. Later clips are appended in place (mp4-append.ts: cost proportional to
+ * the clip); a file that the in-place appender does not understand is remuxed with ffmpeg's
+ * concat demuxer instead, the way LeRobot does, and replaced by rename.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -9,6 +11,7 @@ import { VideoError } from "../../errors.js";
 import { runFfmpeg } from "./ffmpeg.js";
 import type { FfmpegInfo } from "./ffmpeg.js";
 import { probeMp4 } from "./probe.js";
+import { NotAppendableError, appendMp4InPlace } from "./mp4-append.js";
 
 export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; clip: string }): Promise<void> {
   const target = path.resolve(opts.target);
@@ -24,10 +27,22 @@ export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; cli
   // faststart puts the moov first so players and our probe find it without reading to the end.
   const output = ["-map", "0:v:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp];
 
+  if (!(await isFile(target))) {
+    await rename(clip, target);
+    return;
+  }
   try {
-    if (!(await isFile(target))) {
-      await ffmpegOrThrow(opts.ffmpeg, [...common, "-i", clip, ...output], target);
-    } else {
+    await appendMp4InPlace(target, clip);
+    await rm(clip, { force: true });
+    return;
+  } catch (error) {
+    if (!(error instanceof NotAppendableError)) {
+      throw new VideoError(`appending ${clip} to ${target} failed: ${(error as Error).message}`, { file: target, cause: error });
+    }
+  }
+
+  try {
+    {
       // Without an explicit duration the concat demuxer starts the clip at the target's movie
       // duration, which mp4 stores in milliseconds: 20 frames at 30 fps end at 0.667 s, not
       // 0.6667 s, and every frame after the join would be 0.3 ms late. The sum of the target's
