@@ -2,7 +2,7 @@
  * A recording process killed with SIGKILL in the middle of an episode: every episode saved
  * before stays readable, and resume continues with the right indices.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,5 +56,23 @@ describe.skipIf(!built)("SIGKILL mid-episode", () => {
     const after = await openDataset(root);
     expect(after.episodes.map((e) => [e.episodeIndex, e.datasetFromIndex, e.length])).toEqual([[0, 0, 10], [1, 10, 11], [2, 21, 12], [3, 33, 4]]);
     expect((await after.readFrames()).numRows).toBe(37);
+  });
+});
+
+describe.skipIf(!built)("a program that saves and returns without finalize", () => {
+  it("exits on its own: encoders started ahead for the next take do not hold the process", () => {
+    const dir = tempDir();
+    const script = `
+      import { DatasetWriter } from ${JSON.stringify(path.join(import.meta.dirname, "..", "dist", "index.js"))};
+      const w = await DatasetWriter.create({ root: ${JSON.stringify(path.join(dir, "ds"))}, repoId: "t/x", fps: 30, robotType: null,
+        features: { a: { dtype: "float32", shape: [1] }, "observation.images.c": { dtype: "video", shape: [64, 96, 3] } } });
+      for (let k = 0; k < 5; k++) await w.addFrame({ task: "t", a: k, "observation.images.c": new Uint8Array(64 * 96 * 3) });
+      await w.saveEpisode();
+      console.log("saved");`;
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(result.error, "the process did not exit by itself").toBeUndefined();
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain("saved");
   });
 });

@@ -90,7 +90,6 @@ interface CameraState {
   /** to_timestamp of the last episode in the current file (where the next episode starts). */
   endS: number;
   encoder: EpisodeVideoEncoder | undefined;
-  clipPath: string;
   stats: ImageStatsAccumulator;
 }
 
@@ -103,6 +102,8 @@ export class DatasetWriter {
   private readonly cameras: CameraState[];
   private readonly taskIndex = new Map<string, number>();
   private closed = false;
+  /** Numbers each episode clip so a new take never writes where the last one was. */
+  private clipCounter = 0;
   /** Frames and bytes of the current data file, for the size-limit estimate. */
   private dataFileFrames = 0;
   private dataFileBytes = 0;
@@ -135,7 +136,6 @@ export class DatasetWriter {
       const state = cameraCursors[key] ?? { cursor: { chunk: 0, file: 0, exists: false }, endS: 0 };
       return {
         key, width, height, cursor: state.cursor, endS: state.endS, encoder: undefined,
-        clipPath: path.join(root, TMP_DIR, `${key.replace(/[^A-Za-z0-9._-]/g, "_")}.mp4`),
         stats: new ImageStatsAccumulator(width, height),
       };
     });
@@ -240,7 +240,10 @@ export class DatasetWriter {
   async addFrame(frame: Frame): Promise<void> {
     this.assertOpen();
     const validated = validateFrame(frame, this.userFeatures);
-    if (this.buffer.size === 0) await this.startEncoders();
+    if (this.buffer.size === 0) {
+      await this.startEncoders();
+      for (const camera of this.cameras) camera.encoder!.keepAlive(true);
+    }
     // write() resolves once the pipe has taken the bytes, so the caller may reuse its buffers.
     await Promise.all(this.cameras.map((camera) => {
       const image = validated.images.get(camera.key)!;
@@ -338,7 +341,7 @@ export class DatasetWriter {
     this.metaRows = metaRows;
     this.metaFileBytes = metaBytes.length;
     this.metaCursor.exists = true;
-    this.resetEpisode();
+    await this.resetEpisode();
     const commit = lap();
     const timingsMs = { encoderFlush, stats: statsMs, videoAppend, metadata, commit, total: Math.round((performance.now() - started) * 10) / 10 };
     return { episodeIndex, length, tasks: episodeTasks, dataFile, videoFiles, timingsMs };
@@ -348,7 +351,7 @@ export class DatasetWriter {
   async discardEpisode(): Promise<void> {
     this.assertOpen();
     await Promise.all(this.cameras.map((c) => c.encoder?.abort()));
-    this.resetEpisode();
+    await this.resetEpisode();
   }
 
   /**
@@ -368,11 +371,14 @@ export class DatasetWriter {
     if (this.closed) throw new DatasetError(`the writer of ${this.root} was finalized`);
   }
 
+  /** Start the cameras' encoders if they are not running yet. */
   private async startEncoders(): Promise<void> {
     for (const camera of this.cameras) {
-      await fs.promises.mkdir(path.dirname(camera.clipPath), { recursive: true });
+      if (camera.encoder) continue;
+      const outPath = path.join(this.root, TMP_DIR, `${safeName(camera.key)}-${++this.clipCounter}.mp4`);
+      await fs.promises.mkdir(path.dirname(outPath), { recursive: true });
       camera.encoder = EpisodeVideoEncoder.start({
-        ffmpeg: this.ffmpeg!, outPath: camera.clipPath, width: camera.width, height: camera.height,
+        ffmpeg: this.ffmpeg!, outPath, width: camera.width, height: camera.height,
         fps: this.info.fps, vcodec: this.vcodec!, ...(this.crf === undefined ? {} : { crf: this.crf }),
       });
     }
@@ -486,12 +492,18 @@ export class DatasetWriter {
     this.metaFileBytes = 0;
   }
 
-  private resetEpisode(): void {
+  /**
+   * Clear the episode state and start the next take's encoders now, in the reset time between
+   * episodes, so ffmpeg's start-up (50-150 ms) does not make the first frames of the take late.
+   */
+  private async resetEpisode(): Promise<void> {
     this.buffer = new EpisodeBuffer(this.userFeatures);
     for (const camera of this.cameras) {
       camera.encoder = undefined;
       camera.stats = new ImageStatsAccumulator(camera.width, camera.height);
     }
+    await this.startEncoders();
+    for (const camera of this.cameras) camera.encoder!.keepAlive(false);
   }
 
   private dataPath(cursor: FileCursor): string {
@@ -505,6 +517,10 @@ export class DatasetWriter {
   private videoPath(key: string, cursor: FileCursor): string {
     return resolveInside(this.root, formatTemplate(this.info.video_path!, { video_key: key, chunk_index: cursor.chunk, file_index: cursor.file }));
   }
+}
+
+function safeName(key: string): string {
+  return key.replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
 /** timestamp, frame_index, episode_index, index, task_index of an episode's rows. */

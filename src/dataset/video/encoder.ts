@@ -107,6 +107,19 @@ export class EpisodeVideoEncoder {
   }
 
   /**
+   * Whether this encoder keeps the Node process alive. An encoder started ahead of time and
+   * still waiting for its first frame should not (a program that saves its last episode and
+   * returns must exit); once frames flow it must, or a pending write could be dropped on exit.
+   */
+  keepAlive(alive: boolean): void {
+    const handles = [this.child, this.child.stdin, this.child.stderr] as unknown as { ref?(): void; unref?(): void }[];
+    for (const handle of handles) {
+      if (alive) handle.ref?.();
+      else handle.unref?.();
+    }
+  }
+
+  /**
    * Queues one rgb24 frame (height*width*3 bytes, row-major). Resolves once the pipe has taken it,
    * so the caller may reuse the buffer afterwards and a fast producer is held back by ffmpeg.
    */
