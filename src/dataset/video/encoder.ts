@@ -147,6 +147,7 @@ export class EpisodeVideoEncoder {
   async finish(): Promise<{ path: string; frames: number }> {
     if (this.state !== "open") throw new VideoError(`${this.opts.outPath}: finish called twice or after abort`, { file: this.opts.outPath });
     this.state = "finishing";
+    this.keepAlive(true); // we are about to wait for the process: it must hold the loop
     this.child.stdin.end();
     await this.exited;
     this.state = "done";
@@ -165,6 +166,7 @@ export class EpisodeVideoEncoder {
   async abort(): Promise<void> {
     if (this.state === "aborted") return;
     this.state = "aborted";
+    this.keepAlive(true); // we wait for the exit below: the process must hold the loop until then
     if (!this.hasExited) this.child.kill("SIGKILL");
     await this.exited;
     await rm(this.opts.outPath, { force: true });
