@@ -83,43 +83,97 @@ function sameSchema(a: ThriftStruct, b: ThriftStruct): boolean {
   return field(a, FILE_SCHEMA) !== undefined && encode(a) === encode(b);
 }
 
-/** `base` with the row groups of `addition` appended after its own. */
-export function appendRowGroups(base: Uint8Array, addition: Uint8Array): Uint8Array {
-  const a = parse(base, "the existing parquet file");
-  const b = parse(addition, "the parquet file to append");
-  if (!sameSchema(a.footer, b.footer)) throw new Error("cannot append parquet row groups: the schemas differ");
+/**
+ * A parquet file being grown one row group at a time. Its footer is parsed once; each row group
+ * is kept already encoded, so an append costs the new row group plus concatenating the footer,
+ * however many row groups the file has.
+ */
+export class ParquetAppender {
+  private constructor(
+    /** Footer fields other than num_rows and row_groups. */
+    private readonly head: ThriftStruct,
+    private rowGroups: Uint8Array[],
+    private numRows: bigint,
+    /** Where the column data (and page indexes) of the file end and its footer begins. */
+    private dataEnd: number,
+  ) {}
 
-  // The addition's bytes after its leading magic go where the base's footer was.
-  const shift = BigInt(a.footerStart - 4);
-  const added = listItems(b.footer, FILE_ROW_GROUPS) as ThriftStruct[];
-  for (const rowGroup of added) shiftRowGroup(rowGroup, shift);
-  const rowGroups = [...(listItems(a.footer, FILE_ROW_GROUPS) as ThriftStruct[]), ...added];
-  rowGroups.forEach((rg, i) => {
-    dropPageIndex(rg);
-    const ordinal = field(rg, RG_ORDINAL);
-    if (ordinal) ordinal.value = i;
-  });
+  static fromFile(bytes: Uint8Array): ParquetAppender {
+    const { footer, footerStart } = parse(bytes, "the parquet file");
+    const rowGroups = (listItems(footer, FILE_ROW_GROUPS) as ThriftStruct[]).map((rg) => {
+      dropPageIndex(rg);
+      return encodeStruct(rg);
+    });
+    const head: ThriftStruct = { kind: "struct", fields: footer.fields.filter((f) => f.id !== FILE_ROW_GROUPS && f.id !== FILE_NUM_ROWS) };
+    return new ParquetAppender(head, rowGroups, field(footer, FILE_NUM_ROWS)!.value as bigint, footerStart);
+  }
 
-  const numRows = (field(a.footer, FILE_NUM_ROWS)!.value as bigint) + (field(b.footer, FILE_NUM_ROWS)!.value as bigint);
-  const footer: ThriftStruct = {
-    kind: "struct",
-    fields: a.footer.fields.map((f) => {
-      if (f.id === FILE_NUM_ROWS) return { ...f, value: numRows };
-      if (f.id === FILE_ROW_GROUPS) return { ...f, value: { kind: "list", elemType: TType.Struct, items: rowGroups } };
-      return f;
-    }),
-  };
+  /**
+   * The bytes that turn the file into one with `addition`'s row groups appended: write `tail`
+   * at offset `at` and cut the file there. `commit()` records the append once it is on disk.
+   */
+  plan(addition: Uint8Array): { at: number; tail: Uint8Array; commit(): void } {
+    const b = parse(addition, "the parquet file to append");
+    if (!sameSchema(this.head, b.footer)) throw new Error("cannot append parquet row groups: the schemas differ");
+    const shift = BigInt(this.dataEnd - 4);
+    const added = (listItems(b.footer, FILE_ROW_GROUPS) as ThriftStruct[]).map((rg, i) => {
+      shiftRowGroup(rg, shift);
+      dropPageIndex(rg);
+      const ordinal = field(rg, RG_ORDINAL);
+      if (ordinal) ordinal.value = this.rowGroups.length + i;
+      return encodeStruct(rg);
+    });
+    const rowGroups = [...this.rowGroups, ...added];
+    const numRows = this.numRows + (field(b.footer, FILE_NUM_ROWS)!.value as bigint);
+    const footer: ThriftStruct = {
+      kind: "struct",
+      fields: [
+        ...this.head.fields,
+        { id: FILE_NUM_ROWS, type: TType.I64, value: numRows },
+        { id: FILE_ROW_GROUPS, type: TType.List, value: { kind: "encoded-list", elemType: TType.Struct, count: rowGroups.length, bytes: concat(rowGroups) } },
+      ],
+    };
+    const footerBytes = encodeStruct(footer);
+    const body = addition.subarray(4, b.footerStart);
+    const tail = new Uint8Array(body.length + footerBytes.length + 8);
+    tail.set(body, 0);
+    tail.set(footerBytes, body.length);
+    new DataView(tail.buffer).setUint32(body.length + footerBytes.length, footerBytes.length, true);
+    tail.set(MAGIC, body.length + footerBytes.length + 4);
+    const at = this.dataEnd;
+    return {
+      at,
+      tail,
+      commit: () => {
+        this.rowGroups = rowGroups;
+        this.numRows = numRows;
+        this.dataEnd = at + body.length;
+      },
+    };
+  }
+}
+
+function encodeStruct(struct: ThriftStruct): Uint8Array {
   const writer = new CompactWriter();
-  writer.writeStruct(footer);
-  const footerBytes = writer.bytes();
+  writer.writeStruct(struct);
+  return writer.bytes();
+}
 
-  const body = addition.subarray(4, b.footerStart);
-  const out = new Uint8Array(a.footerStart + body.length + footerBytes.length + 8);
-  out.set(base.subarray(0, a.footerStart), 0);
-  out.set(body, a.footerStart);
-  out.set(footerBytes, a.footerStart + body.length);
-  const tail = a.footerStart + body.length + footerBytes.length;
-  new DataView(out.buffer).setUint32(tail, footerBytes.length, true);
-  out.set(MAGIC, tail + 4);
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** `base` with the row groups of `addition` appended after its own (whole files in memory). */
+export function appendRowGroups(base: Uint8Array, addition: Uint8Array): Uint8Array {
+  const { at, tail } = ParquetAppender.fromFile(base).plan(addition);
+  const out = new Uint8Array(at + tail.length);
+  out.set(base.subarray(0, at), 0);
+  out.set(tail, at);
   return out;
 }

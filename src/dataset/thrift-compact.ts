@@ -11,6 +11,8 @@ export const enum TType {
 
 export type ThriftValue =
   | boolean | number | bigint | Uint8Array | ThriftStruct
+  /** Writer only: a list whose elements are already encoded, concatenated in `bytes`. */
+  | { kind: "encoded-list"; elemType: TType; count: number; bytes: Uint8Array }
   | { kind: "list"; elemType: TType; items: ThriftValue[] }
   | { kind: "map"; keyType: TType; valueType: TType; entries: [ThriftValue, ThriftValue][] };
 
@@ -43,6 +45,24 @@ export class CompactReader {
     return (n >> 1n) ^ -(n & 1n);
   }
 
+  /** A varint known to fit a JS number (sizes, counts, i16/i32 values): no BigInt on the hot path. */
+  private smallVarint(): number {
+    let result = 0;
+    let factor = 1;
+    for (;;) {
+      const b = this.byte();
+      result += (b & 0x7f) * factor;
+      if ((b & 0x80) === 0) return result;
+      factor *= 128;
+      if (factor > 2 ** 49) throw new Error("thrift: varint too long for a 32-bit value");
+    }
+  }
+
+  private smallZigzag(): number {
+    const n = this.smallVarint();
+    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+  }
+
   readStruct(): ThriftStruct {
     const fields: ThriftField[] = [];
     let lastId = 0;
@@ -51,7 +71,7 @@ export class CompactReader {
       const type = (header & 0x0f) as TType;
       if (type === TType.Stop) return { kind: "struct", fields };
       const delta = header >> 4;
-      const id = delta === 0 ? Number(this.zigzag()) : lastId + delta;
+      const id = delta === 0 ? this.smallZigzag() : lastId + delta;
       lastId = id;
       const value = type === TType.True ? true : type === TType.False ? false : this.readValue(type);
       fields.push({ id, type, value });
@@ -62,7 +82,7 @@ export class CompactReader {
     switch (type) {
       case TType.True: case TType.False: return this.byte() === 1;
       case TType.Byte: { const b = this.byte(); return b > 127 ? b - 256 : b; }
-      case TType.I16: case TType.I32: return Number(this.zigzag());
+      case TType.I16: case TType.I32: return this.smallZigzag();
       case TType.I64: return this.zigzag();
       case TType.Double: {
         const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 8);
@@ -70,7 +90,7 @@ export class CompactReader {
         return view.getFloat64(0, true);
       }
       case TType.Binary: {
-        const length = Number(this.varint());
+        const length = this.smallVarint();
         const out = this.bytes.subarray(this.pos, this.pos + length);
         if (out.length !== length) throw new Error("thrift: binary runs past the end");
         this.pos += length;
@@ -79,13 +99,13 @@ export class CompactReader {
       case TType.List: case TType.Set: {
         const header = this.byte();
         const elemType = (header & 0x0f) as TType;
-        const size = header >> 4 === 15 ? Number(this.varint()) : header >> 4;
+        const size = header >> 4 === 15 ? this.smallVarint() : header >> 4;
         const items: ThriftValue[] = [];
         for (let i = 0; i < size; i++) items.push(this.readValue(elemType));
         return { kind: "list", elemType, items };
       }
       case TType.Map: {
-        const size = Number(this.varint());
+        const size = this.smallVarint();
         if (size === 0) return { kind: "map", keyType: TType.Stop, valueType: TType.Stop, entries: [] };
         const types = this.byte();
         const keyType = (types >> 4) as TType;
@@ -101,22 +121,66 @@ export class CompactReader {
 }
 
 export class CompactWriter {
-  private chunks: number[] = [];
+  private buf = new Uint8Array(4096);
+  private length = 0;
+  /** Byte sink with the array-like push the encoders below use. */
+  private readonly chunks = { push: (...bytes: number[]) => { for (const b of bytes) this.byte(b); } };
 
   bytes(): Uint8Array {
-    return Uint8Array.from(this.chunks);
+    return this.buf.slice(0, this.length);
+  }
+
+  private byte(b: number): void {
+    if (this.length === this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.length++] = b;
   }
 
   private varint(value: bigint): void {
     let n = BigInt.asUintN(64, value);
     while (n >= 0x80n) {
-      this.chunks.push(Number(n & 0x7fn) | 0x80);
+      this.byte(Number(n & 0x7fn) | 0x80);
       n >>= 7n;
     }
-    this.chunks.push(Number(n));
+    this.byte(Number(n));
+  }
+
+  private listHeader(count: number, elemType: TType): void {
+    if (count < 15) this.byte((count << 4) | elemType);
+    else {
+      this.byte(0xf0 | elemType);
+      this.smallVarint(count);
+    }
+  }
+
+  /** Bytes already in compact encoding. */
+  raw(bytes: Uint8Array): void {
+    while (this.length + bytes.length > this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf.subarray(0, this.length));
+      this.buf = bigger;
+    }
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  /** Unsigned varint of a non-negative safe integer, without BigInt. */
+  private smallVarint(n: number): void {
+    while (n >= 0x80) {
+      this.byte((n % 128) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    this.byte(n);
   }
 
   private zigzag(value: bigint | number): void {
+    if (typeof value === "number" && Number.isSafeInteger(value) && Math.abs(value) < 2 ** 51) {
+      this.smallVarint(value >= 0 ? value * 2 : -value * 2 - 1);
+      return;
+    }
     const n = BigInt(value);
     this.varint((n << 1n) ^ (n >> 63n));
   }
@@ -150,23 +214,29 @@ export class CompactWriter {
       }
       case TType.Binary: {
         const b = value as Uint8Array;
-        this.varint(BigInt(b.length));
-        for (const x of b) this.chunks.push(x);
+        this.smallVarint(b.length);
+        for (const x of b) this.byte(x);
         return;
       }
       case TType.List: case TType.Set: {
+        if ((value as { kind?: string }).kind === "encoded-list") {
+          const list = value as { elemType: TType; count: number; bytes: Uint8Array };
+          this.listHeader(list.count, list.elemType);
+          this.raw(list.bytes);
+          return;
+        }
         const list = value as { elemType: TType; items: ThriftValue[] };
         if (list.items.length < 15) this.chunks.push((list.items.length << 4) | list.elemType);
         else {
           this.chunks.push(0xf0 | list.elemType);
-          this.varint(BigInt(list.items.length));
+          this.smallVarint(list.items.length);
         }
         for (const item of list.items) this.writeValue(list.elemType, item);
         return;
       }
       case TType.Map: {
         const map = value as { keyType: TType; valueType: TType; entries: [ThriftValue, ThriftValue][] };
-        this.varint(BigInt(map.entries.length));
+        this.smallVarint(map.entries.length);
         if (map.entries.length === 0) return;
         this.chunks.push((map.keyType << 4) | map.valueType);
         for (const [k, v] of map.entries) {

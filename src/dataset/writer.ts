@@ -18,7 +18,7 @@ import {
   dataColumnKeys, featureSize, toPythonJson, videoKeys,
 } from "./info.js";
 import { encodeParquet } from "./parquet.js";
-import { appendRowGroups } from "./parquet-append.js";
+import { ParquetAppender } from "./parquet-append.js";
 import { formatTemplate, nextChunkFile, resolveInside } from "./paths.js";
 import { openDataset } from "./reader.js";
 import type { TypedArray } from "./schema.js";
@@ -26,7 +26,7 @@ import { arrowTypeForFeature, columnData, dataSchema, isNumericDtype } from "./s
 import type { DatasetStats } from "./stats.js";
 import { ImageStatsAccumulator, aggregateStats, computeNumericStats } from "./stats.js";
 import { buildTasksTable } from "./tasks.js";
-import { writeFileAtomic } from "./atomic.js";
+import { stagingPath, writeFileAtomic } from "./atomic.js";
 import type { FfmpegInfo } from "./video/index.js";
 import { EpisodeVideoEncoder, appendClip, findFfmpeg, probeMp4, probePixelFormat, resolveVideoCodec } from "./video/index.js";
 
@@ -107,6 +107,8 @@ export class DatasetWriter {
   /** Frames and bytes of the current data file, for the size-limit estimate. */
   private dataFileFrames = 0;
   private dataFileBytes = 0;
+  /** The current data file's footer, kept so an episode is appended without re-reading it. */
+  private dataAppender: ParquetAppender | undefined;
   /**
    * Rows of the current episodes metadata file. That file is re-encoded whole at each save: it
    * is small, and one row group per episode would cost ~30 KB of per-column overhead each.
@@ -281,7 +283,8 @@ export class DatasetWriter {
       if (estimate >= this.info.data_files_size_in_mb * MIB) this.rotateData();
     }
     const dataFile = this.dataPath(this.dataCursor);
-    const dataBytes = await this.withAppended(dataFile, this.dataCursor, encodeParquet(new arrow.Table([batch])));
+    const episodeBytes = encodeParquet(new arrow.Table([batch]));
+    const dataPlan = this.dataCursor.exists ? this.planDataAppend(dataFile, episodeBytes) : undefined;
 
     // Videos: append each clip to its camera's current file (atomically) and read back where it landed.
     const videoLocations: Record<string, EpisodeVideoLocation> = {};
@@ -323,7 +326,7 @@ export class DatasetWriter {
     const metadata = lap();
 
     // Commit: every file in place, info.json last.
-    await writeFileAtomic(dataFile, dataBytes);
+    const dataFileBytes = dataPlan ? await writeAppended(dataFile, dataPlan) : (await writeFileAtomic(dataFile, episodeBytes), episodeBytes.length);
     await writeFileAtomic(metaFile, metaBytes);
     if (newTasks.length > 0 || !fs.existsSync(path.join(this.root, TASKS_PATH))) {
       await writeFileAtomic(path.join(this.root, TASKS_PATH), encodeParquet(buildTasksTable(tasks)));
@@ -336,7 +339,9 @@ export class DatasetWriter {
     for (const t of newTasks) this.taskIndex.set(t, this.tasks.push(t) - 1);
     this.stats = stats;
     this.dataFileFrames += length;
-    this.dataFileBytes = dataBytes.length;
+    this.dataFileBytes = dataFileBytes;
+    if (dataPlan) dataPlan.commit();
+    else this.dataAppender = ParquetAppender.fromFile(episodeBytes);
     this.dataCursor.exists = true;
     this.metaRows = metaRows;
     this.metaFileBytes = metaBytes.length;
@@ -466,21 +471,16 @@ export class DatasetWriter {
     return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length, children }));
   }
 
-  /**
-   * The bytes the file should hold after this save: the episode's own parquet when the file is
-   * new, else the file on disk with the episode's row group appended (no re-encoding).
-   */
-  private async withAppended(file: string, cursor: FileCursor, episodeBytes: Uint8Array): Promise<Uint8Array> {
-    if (!cursor.exists) return episodeBytes;
-    const existing = await fs.promises.readFile(file);
+  private planDataAppend(file: string, episodeBytes: Uint8Array): { at: number; tail: Uint8Array; commit(): void } {
     try {
-      return appendRowGroups(existing, episodeBytes);
+      return this.dataAppender!.plan(episodeBytes);
     } catch (error) {
       throw new DatasetError(`cannot append to ${file}: ${(error as Error).message}`, { file, cause: error });
     }
   }
 
   private rotateData(): void {
+    this.dataAppender = undefined;
     Object.assign(this.dataCursor, nextChunkFile(this.dataCursor.chunk, this.dataCursor.file, this.info.chunks_size), { exists: false });
     this.dataFileFrames = 0;
     this.dataFileBytes = 0;
@@ -517,6 +517,26 @@ export class DatasetWriter {
   private videoPath(key: string, cursor: FileCursor): string {
     return resolveInside(this.root, formatTemplate(this.info.video_path!, { video_key: key, chunk_index: cursor.chunk, file_index: cursor.file }));
   }
+}
+
+/**
+ * Append to a data file crash-safely: copy it beside itself (a kernel copy, no JS buffers),
+ * write the new row group and footer over the copy's footer, then rename the copy into place.
+ * Returns the new file size.
+ */
+async function writeAppended(file: string, plan: { at: number; tail: Uint8Array }): Promise<number> {
+  const staged = stagingPath(file);
+  await fs.promises.copyFile(file, staged);
+  const handle = await fs.promises.open(staged, "r+");
+  try {
+    await handle.write(plan.tail, 0, plan.tail.length, plan.at);
+    await handle.truncate(plan.at + plan.tail.length);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.promises.rename(staged, file);
+  return plan.at + plan.tail.length;
 }
 
 function safeName(key: string): string {
