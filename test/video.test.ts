@@ -264,6 +264,24 @@ describe.each(codecCases)("video with $vcodec", ({ vcodec, codec, ffmpeg }) => {
     expect(counted.stderrTail).toMatch(new RegExp(`frame=\\s*${A_FRAMES + B_FRAMES}\\b`));
   });
 
+  it.skipIf(!ffmpeg)("leaves the earlier frames readable if the append stops before its last write", async () => {
+    // The state a crash leaves just before the old moov is turned into free space: two moovs.
+    const copy = path.join(tmp, vcodec, "interrupted.mp4");
+    const bytes = await readFile(target());
+    let pos = 0;
+    const frees: number[] = [];
+    while (pos + 8 <= bytes.length) {
+      if (bytes.toString("latin1", pos + 4, pos + 8) === "free") frees.push(pos);
+      pos += bytes.readUInt32BE(pos);
+    }
+    const oldMoov = frees[frees.length - 1]!;
+    bytes.write("moov", oldMoov + 4, "latin1");
+    await writeFile(copy, bytes);
+    const counted = await runFfmpeg(ffmpeg as FfmpegInfo, ["-hide_banner", "-i", copy, "-map", "0:v", "-c", "copy", "-f", "null", "-"]);
+    expect(counted.code).toBe(0);
+    expect(counted.stderrTail).toMatch(new RegExp(`frame=\\s*${A_FRAMES}\\b`));
+  });
+
   it.skipIf(!ffmpeg)("refuses to append in place a clip of another sample description, leaving the file untouched", async () => {
     const ff = ffmpeg as FfmpegInfo;
     const base = path.join(tmp, vcodec, "mismatch", "base.mp4");

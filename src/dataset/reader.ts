@@ -61,6 +61,7 @@ export class LeRobotDataset {
   readonly episodes: EpisodeInfo[];
   private readonly byIndex = new Map<number, EpisodeInfo>();
   private readonly rowGroupCache = new Map<string, number[]>();
+  private byFile: Map<string, EpisodeInfo[]> | undefined;
 
   constructor(
     readonly root: string,
@@ -126,7 +127,21 @@ export class LeRobotDataset {
       const rowGroups = await this.rowGroupsFor(file, episodes);
       files.set(file, await readParquet(file, { ...(wanted ? { columns: wanted } : {}), ...(rowGroups ? { rowGroups } : {}) }));
     }
-    const slices = chosen.map((episode) => sliceEpisode(files.get(episode.dataFile)!, episode));
+    // Runs of episodes that are a whole file, in file order, are taken as read; others are sliced.
+    const slices: arrow.Table[] = [];
+    for (let i = 0; i < chosen.length;) {
+      const file = chosen[i]!.dataFile;
+      const inFile = this.episodesIn(file);
+      const run = chosen.slice(i, i + inFile.length);
+      const table = files.get(file)!;
+      if (run.length === inFile.length && run.every((e, j) => e === inFile[j]) && holdsExactly(table, inFile)) {
+        slices.push(table);
+        i += run.length;
+      } else {
+        slices.push(sliceEpisode(table, chosen[i]!));
+        i += 1;
+      }
+    }
     const [first, ...rest] = slices;
     let result = first ? first.concat(...rest) : await this.emptyFrames(wanted);
     if (options.columns && !options.columns.includes("index")) result = result.select(options.columns);
@@ -138,7 +153,7 @@ export class LeRobotDataset {
    * whole file. A file's rows start at the first global index of the first episode stored in it.
    */
   private async rowGroupsFor(file: string, episodes: EpisodeInfo[]): Promise<number[] | undefined> {
-    const inFile = this.episodes.filter((e) => e.dataFile === file);
+    const inFile = this.episodesIn(file);
     if (episodes.length === inFile.length) return undefined;
     let rowGroupRows = this.rowGroupCache.get(file);
     if (!rowGroupRows) {
@@ -195,6 +210,12 @@ export class LeRobotDataset {
     return { ...record, dataFile: this.dataFilePath(record.dataChunkIndex, record.dataFileIndex), cameras };
   }
 
+  /** The episodes stored in a data file, in dataset order. */
+  private episodesIn(file: string): EpisodeInfo[] {
+    this.byFile ??= groupBy(this.episodes, (e) => e.dataFile);
+    return this.byFile.get(file) ?? [];
+  }
+
   private async emptyFrames(columns: string[] | undefined): Promise<arrow.Table> {
     const first = this.episodes[0];
     if (!first) throw new DatasetError("the dataset has no episodes", { file: path.join(this.root, INFO_PATH) });
@@ -212,6 +233,17 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
     else groups.set(k, [item]);
   }
   return groups;
+}
+
+/** Whether a table read from a file is exactly these episodes' rows, in order. */
+function holdsExactly(table: arrow.Table, episodes: EpisodeInfo[]): boolean {
+  const index = table.getChild("index");
+  const first = episodes[0]!;
+  const last = episodes[episodes.length - 1]!;
+  const rows = episodes.reduce((n, e) => n + e.length, 0);
+  return !!index && table.numRows === rows && Number(index.get(0)) === first.datasetFromIndex &&
+    Number(index.get(rows - 1)) === last.datasetToIndex - 1 &&
+    episodes.every((e, j) => j === 0 || e.datasetFromIndex === episodes[j - 1]!.datasetToIndex);
 }
 
 /** The rows of one episode in what was read of its data file, located by the global `index` column. */

@@ -326,7 +326,9 @@ export class DatasetWriter {
     const metadata = lap();
 
     // Commit: every file in place, info.json last.
-    const dataFileBytes = dataPlan ? await writeAppended(dataFile, dataPlan) : (await writeFileAtomic(dataFile, episodeBytes), episodeBytes.length);
+    let dataFileBytes = episodeBytes.length;
+    if (dataPlan) dataFileBytes = await writeAppended(dataFile, dataPlan);
+    else await writeFileAtomic(dataFile, episodeBytes);
     await writeFileAtomic(metaFile, metaBytes);
     if (newTasks.length > 0 || !fs.existsSync(path.join(this.root, TASKS_PATH))) {
       await writeFileAtomic(path.join(this.root, TASKS_PATH), encodeParquet(buildTasksTable(tasks)));
