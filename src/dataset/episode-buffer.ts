@@ -137,6 +137,8 @@ function describe(value: unknown): string {
 export class EpisodeBuffer {
   private readonly numeric = new Map<string, GrowableColumn>();
   private readonly strings = new Map<string, string[]>();
+  /** PNG bytes per frame of image features (cameras stored in the parquet, useVideos: false). */
+  private readonly pngs = new Map<string, Uint8Array[]>();
   /** Task text of every frame. */
   readonly tasks: string[] = [];
   size = 0;
@@ -145,10 +147,12 @@ export class EpisodeBuffer {
     for (const [key, feature] of Object.entries(features)) {
       if (isNumericDtype(feature.dtype)) this.numeric.set(key, new GrowableColumn(feature.dtype, featureSize(feature)));
       else if (feature.dtype === "string") this.strings.set(key, []);
+      else if (feature.dtype === "image") this.pngs.set(key, []);
     }
   }
 
-  append(frame: ValidatedFrame): void {
+  append(frame: ValidatedFrame, pngs: Map<string, Uint8Array> = new Map()): void {
+    for (const [key, png] of pngs) this.pngs.get(key)!.push(png);
     for (const [key, values] of frame.numeric) this.numeric.get(key)!.push(values);
     for (const [key, value] of frame.strings) this.strings.get(key)!.push(value);
     this.tasks.push(frame.task);
@@ -161,5 +165,9 @@ export class EpisodeBuffer {
 
   stringValues(key: string): string[] {
     return this.strings.get(key)!;
+  }
+
+  imageValues(key: string): Uint8Array[] {
+    return this.pngs.get(key)!;
   }
 }

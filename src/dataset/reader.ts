@@ -18,6 +18,7 @@ import type { DatasetStats } from "./stats.js";
 import { parseStats } from "./stats.js";
 import { parseTasksTable } from "./tasks.js";
 import { decodeFrame, findFfmpeg } from "./video/index.js";
+import { decodePng } from "./png.js";
 
 export interface OpenDatasetOptions {
   /** Parent folder of `repo_id` (LeRobot's `--root`); without it a repo id resolves under HF_LEROBOT_HOME. */
@@ -44,8 +45,8 @@ export interface DecodedFrame {
   data: Uint8Array;
   width: number;
   height: number;
-  /** Timestamp inside the mp4 that was decoded. */
-  videoTimestampS: number;
+  /** Timestamp inside the mp4 that was decoded (absent for image features stored in the parquet). */
+  videoTimestampS?: number;
 }
 
 export async function openDataset(rootOrRepoId: string, options: OpenDatasetOptions = {}): Promise<LeRobotDataset> {
@@ -81,6 +82,8 @@ export class LeRobotDataset {
   get robotType(): string | null { return this.info.robot_type; }
   /** Keys of the video features (cameras), in info.json order. */
   get cameraKeys(): string[] { return videoKeys(this.info.features); }
+  /** Keys of camera features stored as PNG images inside the data parquet (`image` dtype). */
+  get imageKeys(): string[] { return Object.keys(this.info.features).filter((k) => this.info.features[k]!.dtype === "image"); }
   get numEpisodes(): number { return this.episodes.length; }
   get numFrames(): number { return this.episodes.reduce((n, e) => n + e.length, 0); }
 
@@ -187,11 +190,15 @@ export class LeRobotDataset {
    */
   async decodeFrame(cameraKey: string, episodeIndex: number, frameIndex: number): Promise<DecodedFrame> {
     const episode = this.episode(episodeIndex);
-    const camera = episode.cameras[cameraKey];
     const feature = this.features[cameraKey];
-    if (!camera || !feature) throw new DatasetError(`'${cameraKey}' is not a camera of this dataset (cameras: ${this.cameraKeys.join(", ") || "none"})`);
     if (!Number.isInteger(frameIndex) || frameIndex < 0 || frameIndex >= episode.length) {
       throw new DatasetError(`frame ${frameIndex} is outside episode ${episodeIndex} (0..${episode.length - 1})`);
+    }
+    if (feature?.dtype === "image") return this.decodeImage(cameraKey, episode, frameIndex);
+    const camera = episode.cameras[cameraKey];
+    if (!camera || !feature) {
+      const all = [...this.cameraKeys, ...this.imageKeys];
+      throw new DatasetError(`'${cameraKey}' is not a camera of this dataset (cameras: ${all.join(", ") || "none"})`);
     }
     const height = feature.info?.["video.height"] ?? feature.shape[0]!;
     const width = feature.info?.["video.width"] ?? feature.shape[1]!;
@@ -200,6 +207,18 @@ export class LeRobotDataset {
     const ffmpeg = await findFfmpeg();
     const data = await decodeFrame({ ffmpeg, path: camera.path, timestampS: videoTimestampS, width, height });
     return { data, width, height, videoTimestampS };
+  }
+
+  /** A frame of an `image` feature: the PNG stored in the episode's data rows. */
+  private async decodeImage(key: string, episode: EpisodeInfo, frameIndex: number): Promise<DecodedFrame> {
+    const table = await this.readFrames({ episodes: [episode.episodeIndex], columns: [key] });
+    const cell = table.getChild(key)?.get(frameIndex) as { bytes?: Uint8Array | null } | null | undefined;
+    if (!cell?.bytes) throw new DatasetError(`episode ${episode.episodeIndex} frame ${frameIndex} has no image bytes in '${key}'`, { file: episode.dataFile });
+    try {
+      return decodePng(cell.bytes);
+    } catch (error) {
+      throw new DatasetError(`${episode.dataFile}: '${key}' of episode ${episode.episodeIndex} frame ${frameIndex}: ${(error as Error).message}`, { file: episode.dataFile, cause: error });
+    }
   }
 
   private describeEpisode(record: EpisodeRecord): EpisodeInfo {

@@ -55,6 +55,7 @@ export function typedArrayFor(dtype: NumericDtype, length: number): TypedArray {
 
 /** Scalar column for shape [1], FixedSizeList[n] for shape [n] (HF `datasets` List with length). */
 export function arrowTypeForFeature(key: string, feature: Feature): arrow.DataType {
+  if (feature.dtype === "image") return imageStructType();
   const scalar = arrowScalarType(feature.dtype);
   if (feature.shape.length === 1 && feature.shape[0] === 1) return scalar;
   if (feature.shape.length === 1) {
@@ -66,7 +67,20 @@ export function arrowTypeForFeature(key: string, feature: Feature): arrow.DataTy
 }
 
 /** HF `datasets` feature description for one column, as LeRobot's files carry it. */
+/** HF `datasets` Image: a struct of the encoded file bytes and an optional path. */
+export function imageStructType(): arrow.Struct {
+  return new arrow.Struct([new arrow.Field("bytes", new arrow.Binary(), true), new arrow.Field("path", new arrow.Utf8(), true)]);
+}
+
+/** An image column: each row {bytes: PNG, path: null}, as `datasets` embeds images. */
+export function imageColumnData(images: Uint8Array[]): arrow.Data {
+  const bytes = arrow.vectorFromArray(images, new arrow.Binary()).data[0]!;
+  const paths = arrow.vectorFromArray(images.map(() => null), new arrow.Utf8()).data[0]!;
+  return arrow.makeData({ type: imageStructType(), length: images.length, children: [bytes, paths] });
+}
+
 function hfFeature(feature: Feature): Record<string, unknown> {
+  if (feature.dtype === "image") return { _type: "Image" };
   const value = { dtype: feature.dtype, _type: "Value" };
   if (feature.shape.length === 1 && feature.shape[0] === 1) return value;
   return { feature: value, length: feature.shape[0], _type: "List" };

@@ -22,7 +22,8 @@ import { ParquetAppender } from "./parquet-append.js";
 import { formatTemplate, nextChunkFile, resolveInside } from "./paths.js";
 import { openDataset } from "./reader.js";
 import type { TypedArray } from "./schema.js";
-import { arrowTypeForFeature, columnData, dataSchema, isNumericDtype } from "./schema.js";
+import { arrowTypeForFeature, columnData, dataSchema, imageColumnData, isNumericDtype } from "./schema.js";
+import { encodePng } from "./png.js";
 import type { DatasetStats } from "./stats.js";
 import { ImageStatsAccumulator, aggregateStats, computeNumericStats } from "./stats.js";
 import { buildTasksTable } from "./tasks.js";
@@ -47,7 +48,11 @@ export interface DatasetWriterOptions {
   robotType: string | null;
   /** The user's features; timestamp, frame_index, episode_index, index and task_index are added. */
   features: Record<string, FeatureSpec>;
-  /** Cameras as mp4 videos (the only camera storage written so far). Default true. */
+  /**
+   * Cameras as mp4 videos (default true). With false, camera features become `image` features:
+   * one PNG per frame inside the data parquet, as LeRobot writes them; PNG encoding costs
+   * ~10 ms per 640x480 frame, so this suits small images (simulation, low resolution).
+   */
   useVideos?: boolean;
   /** libx264 | h264 | libsvtav1 | av1 | libx265 | hevc | auto (default: libx264 when available). */
   vcodec?: string;
@@ -102,6 +107,8 @@ export class DatasetWriter {
   private readonly cameras: CameraState[];
   private readonly taskIndex = new Map<string, number>();
   private closed = false;
+  /** Stats of the episode's image features (cameras kept in the parquet as PNG). */
+  private imageStats: Map<string, ImageStatsAccumulator>;
   /** Numbers each episode clip so a new take never writes where the last one was. */
   private clipCounter = 0;
   /** Frames and bytes of the current data file, for the size-limit estimate. */
@@ -133,6 +140,7 @@ export class DatasetWriter {
     );
     tasks.forEach((t, i) => this.taskIndex.set(t, i));
     this.buffer = new EpisodeBuffer(this.userFeatures);
+    this.imageStats = imageAccumulators(info.features);
     this.cameras = videoKeys(info.features).map((key) => {
       const [height, width] = info.features[key]!.shape as [number, number, number];
       const state = cameraCursors[key] ?? { cursor: { chunk: 0, file: 0, exists: false }, endS: 0 };
@@ -252,7 +260,15 @@ export class DatasetWriter {
       camera.stats.push(image);
       return camera.encoder!.write(image);
     }));
-    this.buffer.append(validated);
+    // Image features (useVideos: false) are kept as PNG bytes until the episode is saved.
+    const pngs = new Map<string, Uint8Array>();
+    for (const [key, accumulator] of this.imageStats) {
+      const image = validated.images.get(key)!;
+      const [height, width] = this.info.features[key]!.shape as [number, number];
+      accumulator.push(image);
+      pngs.set(key, encodePng(image, width, height));
+    }
+    this.buffer.append(validated, pngs);
   }
 
   /** Save the episode being recorded; afterwards the folder is a complete dataset including it. */
@@ -455,6 +471,7 @@ export class DatasetWriter {
     const stats: DatasetStats = {};
     for (const [key, feature] of Object.entries(this.info.features)) {
       if (feature.dtype === "video") stats[key] = this.cameras.find((c) => c.key === key)!.stats.result();
+      else if (feature.dtype === "image") stats[key] = this.imageStats.get(key)!.result();
       else if (key in defaults) stats[key] = computeNumericStats(defaults[key]!, 1);
       else if (isNumericDtype(feature.dtype)) stats[key] = computeNumericStats(this.buffer.numericValues(key), featureSize(feature));
     }
@@ -466,6 +483,7 @@ export class DatasetWriter {
     const schema = dataSchema(this.info.features);
     const children = dataColumnKeys(this.info.features).map((key) => {
       const feature = this.info.features[key]!;
+      if (feature.dtype === "image") return imageColumnData(this.buffer.imageValues(key));
       const type = arrowTypeForFeature(key, feature);
       const values = defaults[key] ?? (feature.dtype === "string" ? this.buffer.stringValues(key) : this.buffer.numericValues(key));
       return columnData(type, values, length);
@@ -504,6 +522,7 @@ export class DatasetWriter {
       camera.encoder = undefined;
       camera.stats = new ImageStatsAccumulator(camera.width, camera.height);
     }
+    this.imageStats = imageAccumulators(this.info.features);
     await this.startEncoders();
     for (const camera of this.cameras) camera.encoder!.keepAlive(false);
   }
@@ -541,6 +560,14 @@ async function writeAppended(file: string, plan: { at: number; tail: Uint8Array 
   return plan.at + plan.tail.length;
 }
 
+function imageAccumulators(features: Record<string, Feature>): Map<string, ImageStatsAccumulator> {
+  const out = new Map<string, ImageStatsAccumulator>();
+  for (const [key, f] of Object.entries(features)) {
+    if (f.dtype === "image") out.set(key, new ImageStatsAccumulator(f.shape[1]!, f.shape[0]!));
+  }
+  return out;
+}
+
 function safeName(key: string): string {
   return key.replace(/[^A-Za-z0-9._-]/g, "_");
 }
@@ -576,10 +603,9 @@ function checkFeatureSpecs(specs: Record<string, FeatureSpec>, useVideos: boolea
     const names = spec.names === undefined ? null : spec.names;
     if (spec.dtype === "video" || spec.dtype === "image") {
       if (spec.shape.length !== 3 || spec.shape[2] !== 3) throw new FrameValidationError(key, `camera shape must be [height, width, 3], got [${spec.shape.join(", ")}]`);
-      if (spec.dtype === "image" || !useVideos) {
-        throw new FrameValidationError(key, "cameras are written as mp4 videos only (dtype 'video', useVideos true); parquet-embedded images are not supported yet");
-      }
-      features[key] = { dtype: "video", shape: [...spec.shape], names: names ?? ["height", "width", "channels"] };
+      // As LeRobot: without videos, cameras are `image` features, PNG files inside the data parquet.
+      const dtype = spec.dtype === "video" && useVideos ? "video" : "image";
+      features[key] = { dtype, shape: [...spec.shape], names: names ?? ["height", "width", "channels"] };
     } else if (spec.dtype === "float16") {
       throw new FrameValidationError(key, "float16 features cannot be written yet (use float32)");
     } else if (isNumericDtype(spec.dtype) || spec.dtype === "string") {
