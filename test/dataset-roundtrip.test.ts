@@ -70,6 +70,10 @@ describe("write 5 episodes x 2 cameras, read them back", () => {
     expect(state.numRows).toBe(LENGTHS[4]! + LENGTHS[1]!);
     expect(state.values[0]).toBe(stateValue(4, 0, 0));
     expect(state.values[LENGTHS[4]! * 6]).toBe(stateValue(1, 0, 0));
+    const both = await ds.readColumns(["action", "frame_index"], { episodes: [3] });
+    expect(both.action!.values[6]).toBe(actionValue(3, 1, 0));
+    expect(Array.from(both.frame_index!.values, Number)).toEqual(Array.from({ length: LENGTHS[3]! }, (_, k) => k));
+    await expect(ds.readColumns(["action", "nope"])).rejects.toThrow(/nope/);
   });
 
   it("stores each camera's episodes back to back with exact timestamps", async () => {

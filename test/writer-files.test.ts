@@ -169,3 +169,35 @@ describe("re-recording and bad input", () => {
       .rejects.toThrow(/index/);
   });
 });
+
+describe("a saveEpisode that fails", () => {
+  it("takes the appended video back out, refuses to go on until the take is discarded, then continues cleanly", async () => {
+    const root = path.join(dir, "failed-save");
+    const writer = await DatasetWriter.create({ root, repoId: "t/f", fps: 30, robotType: null, features: features(["front"], 96, 64) });
+    const record = async (e: number, n: number) => { for (let k = 0; k < n; k++) await writer.addFrame(makeFrame(e, k, ["front"], 96, 64, "t")); };
+    await record(0, 6);
+    await writer.saveEpisode();
+    const video = path.join(root, "videos/observation.images.front/chunk-000/file-000.mp4");
+    const before = fs.readFileSync(video);
+
+    // Block the staged copy of the data file: the save fails after the video was appended.
+    const blocker = path.join(root, "data/chunk-000", `.file-000.parquet.${process.pid}.staged`);
+    fs.mkdirSync(blocker);
+    await record(9, 5);
+    await expect(writer.saveEpisode()).rejects.toThrow();
+    expect(fs.readFileSync(video).equals(before)).toBe(true);
+    expect((await openDataset(root)).numEpisodes).toBe(1);
+    await expect(writer.addFrame(makeFrame(1, 0, ["front"], 96, 64, "t"))).rejects.toThrow(/discardEpisode/);
+
+    await writer.discardEpisode();
+    fs.rmdirSync(blocker);
+    await record(1, 4);
+    await writer.saveEpisode();
+    await writer.finalize();
+    const ds = await openDataset(root);
+    expect(ds.episodes.map((e) => e.length)).toEqual([6, 4]);
+    expect((await probeMp4(video)).frameCount).toBe(10);
+    const first = await ds.decodeFrame("observation.images.front", 1, 0);
+    expect(readBarcode(first.data, 96, 64, 3)).toEqual([1, 0, 0]);
+  });
+});

@@ -178,10 +178,19 @@ export class LeRobotDataset {
 
   /** One numeric column of the chosen episodes as a flat typed array (numRows x dim). */
   async readColumn(name: string, options: { episodes?: number[] } = {}): Promise<ColumnValues> {
-    const table = await this.readFrames({ ...options, columns: [name] });
-    const vector = table.getChild(name);
-    if (!vector) throw new DatasetError(`column '${name}' is not in the data files`, { file: this.episodes[0]?.dataFile });
-    return columnValues(vector, name);
+    return (await this.readColumns([name], options))[name]!;
+  }
+
+  /** Several numeric columns of the chosen episodes, read in one pass over the files. */
+  async readColumns(names: string[], options: { episodes?: number[] } = {}): Promise<Record<string, ColumnValues>> {
+    const table = await this.readFrames({ ...options, columns: names });
+    const out: Record<string, ColumnValues> = {};
+    for (const name of names) {
+      const vector = table.getChild(name);
+      if (!vector) throw new DatasetError(`column '${name}' is not in the data files`, { file: this.episodes[0]?.dataFile });
+      out[name] = columnValues(vector, name);
+    }
+    return out;
   }
 
   /**

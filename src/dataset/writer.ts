@@ -29,6 +29,7 @@ import { ImageStatsAccumulator, aggregateStats, computeNumericStats } from "./st
 import { buildTasksTable } from "./tasks.js";
 import { stagingPath, writeFileAtomic } from "./atomic.js";
 import type { FfmpegInfo } from "./video/index.js";
+import type { AppendUndo } from "./video/append.js";
 import { EpisodeVideoEncoder, appendClip, findFfmpeg, probeMp4, probePixelFormat, resolveVideoCodec } from "./video/index.js";
 
 export type { Frame, FrameValue } from "./episode-buffer.js";
@@ -92,8 +93,6 @@ interface CameraState {
   width: number;
   height: number;
   cursor: FileCursor;
-  /** to_timestamp of the last episode in the current file (where the next episode starts). */
-  endS: number;
   encoder: EpisodeVideoEncoder | undefined;
   stats: ImageStatsAccumulator;
 }
@@ -107,6 +106,8 @@ export class DatasetWriter {
   private readonly cameras: CameraState[];
   private readonly taskIndex = new Map<string, number>();
   private closed = false;
+  /** Set when a saveEpisode failed; only discardEpisode clears it. */
+  private saveFailure: Error | undefined;
   /** Stats of the episode's image features (cameras kept in the parquet as PNG). */
   private imageStats: Map<string, ImageStatsAccumulator>;
   /** Numbers each episode clip so a new take never writes where the last one was. */
@@ -130,7 +131,7 @@ export class DatasetWriter {
     private stats: DatasetStats | undefined,
     private readonly dataCursor: FileCursor,
     private readonly metaCursor: FileCursor,
-    cameraCursors: Record<string, { cursor: FileCursor; endS: number }>,
+    cameraCursors: Record<string, { cursor: FileCursor }>,
     private readonly ffmpeg: FfmpegInfo | undefined,
     private readonly vcodec: string | undefined,
     private readonly crf: number | undefined,
@@ -143,9 +144,9 @@ export class DatasetWriter {
     this.imageStats = imageAccumulators(info.features);
     this.cameras = videoKeys(info.features).map((key) => {
       const [height, width] = info.features[key]!.shape as [number, number, number];
-      const state = cameraCursors[key] ?? { cursor: { chunk: 0, file: 0, exists: false }, endS: 0 };
+      const state = cameraCursors[key] ?? { cursor: { chunk: 0, file: 0, exists: false } };
       return {
-        key, width, height, cursor: state.cursor, endS: state.endS, encoder: undefined,
+        key, width, height, cursor: state.cursor, encoder: undefined,
         stats: new ImageStatsAccumulator(width, height),
       };
     });
@@ -214,10 +215,10 @@ export class DatasetWriter {
     }
     const after = (chunk: number, file: number): FileCursor => ({ ...nextChunkFile(chunk, file, info.chunks_size), exists: false });
     const fresh = (): FileCursor => ({ chunk: 0, file: 0, exists: false });
-    const cameraCursors: Record<string, { cursor: FileCursor; endS: number }> = {};
+    const cameraCursors: Record<string, { cursor: FileCursor }> = {};
     for (const key of videoKeys(info.features)) {
       const loc = last?.videos[key];
-      cameraCursors[key] = { cursor: loc ? after(loc.chunkIndex, loc.fileIndex) : fresh(), endS: 0 };
+      cameraCursors[key] = { cursor: loc ? after(loc.chunkIndex, loc.fileIndex) : fresh() };
     }
     const hasVideo = videoKeys(info.features).length > 0;
     const requested = options.vcodec ?? codecFromInfo(info) ?? "auto";
@@ -271,11 +272,26 @@ export class DatasetWriter {
     this.buffer.append(validated, pngs);
   }
 
-  /** Save the episode being recorded; afterwards the folder is a complete dataset including it. */
+  /**
+   * Save the episode being recorded; afterwards the folder is a complete dataset including it.
+   * If saving fails, the videos appended so far are taken back out, the dataset on disk is as
+   * before, and the take can only be discarded (discardEpisode) before recording goes on.
+   */
   async saveEpisode(): Promise<SavedEpisode> {
     this.assertOpen();
     const length = this.buffer.size;
     if (length === 0) throw new DatasetError("saveEpisode: the episode has no frames");
+    const undos: AppendUndo[] = [];
+    try {
+      return await this.saveEpisodeSteps(length, undos);
+    } catch (error) {
+      for (const append of undos.reverse()) await append.undo().catch(() => {});
+      this.saveFailure = error as Error;
+      throw error;
+    }
+  }
+
+  private async saveEpisodeSteps(length: number, undos: AppendUndo[]): Promise<SavedEpisode> {
     const episodeIndex = this.info.total_episodes;
     const fromIndex = this.info.total_frames;
 
@@ -305,10 +321,12 @@ export class DatasetWriter {
     // Videos: append each clip to its camera's current file (atomically) and read back where it landed.
     const videoLocations: Record<string, EpisodeVideoLocation> = {};
     const videoFiles: Record<string, string> = {};
+    const videoCursors = new Map<CameraState, FileCursor>();
     await Promise.all(this.cameras.map(async (camera) => {
-      const { location, file } = await this.appendVideo(camera, clips.get(camera.key)!, length);
+      const { location, file, cursor } = await this.appendVideo(camera, clips.get(camera.key)!, length, undos);
       videoLocations[camera.key] = location;
       videoFiles[camera.key] = file;
+      videoCursors.set(camera, cursor);
     }));
 
     const videoAppend = lap();
@@ -353,6 +371,7 @@ export class DatasetWriter {
     await writeFileAtomic(path.join(this.root, INFO_PATH), toPythonJson(info));
 
     // Only now, with everything on disk, move the in-memory state forward.
+    for (const [camera, cursor] of videoCursors) camera.cursor = cursor;
     Object.assign(this.info, info);
     for (const t of newTasks) this.taskIndex.set(t, this.tasks.push(t) - 1);
     this.stats = stats;
@@ -372,6 +391,7 @@ export class DatasetWriter {
 
   /** Throw away the episode being recorded (frames, partial videos); the next take reuses its index. */
   async discardEpisode(): Promise<void> {
+    this.saveFailure = undefined;
     this.assertOpen();
     await Promise.all(this.cameras.map((c) => c.encoder?.abort()));
     await this.resetEpisode();
@@ -392,6 +412,9 @@ export class DatasetWriter {
 
   private assertOpen(): void {
     if (this.closed) throw new DatasetError(`the writer of ${this.root} was finalized`);
+    if (this.saveFailure) {
+      throw new DatasetError(`the last saveEpisode failed (${this.saveFailure.message}); call discardEpisode() to drop that take`);
+    }
   }
 
   /** Start the cameras' encoders if they are not running yet. */
@@ -417,31 +440,33 @@ export class DatasetWriter {
     return clips;
   }
 
-  private async appendVideo(camera: CameraState, clip: string, length: number): Promise<{ location: EpisodeVideoLocation; file: string }> {
+  /**
+   * Append a camera's clip to its current mp4 (or the next one when the size limit would be
+   * passed) and read back where the episode landed. The camera's cursor is not moved here: the
+   * caller moves it once the whole save is committed.
+   */
+  private async appendVideo(camera: CameraState, clip: string, length: number, undos: AppendUndo[]): Promise<{ location: EpisodeVideoLocation; file: string; cursor: FileCursor }> {
+    const cursor = { ...camera.cursor };
     const clipBytes = (await fs.promises.stat(clip)).size;
-    if (camera.cursor.exists) {
-      const current = this.videoPath(camera.key, camera.cursor);
-      const currentBytes = (await fs.promises.stat(current)).size;
+    if (cursor.exists) {
+      const currentBytes = (await fs.promises.stat(this.videoPath(camera.key, cursor))).size;
       if (currentBytes + clipBytes >= this.info.video_files_size_in_mb * MIB) {
-        Object.assign(camera.cursor, nextChunkFile(camera.cursor.chunk, camera.cursor.file, this.info.chunks_size), { exists: false });
-        camera.endS = 0;
+        Object.assign(cursor, nextChunkFile(cursor.chunk, cursor.file, this.info.chunks_size), { exists: false });
       }
     }
-    const target = this.videoPath(camera.key, camera.cursor);
-    const framesBefore = camera.cursor.exists ? (await probeMp4(target)).frameCount : 0;
-    await appendClip({ ffmpeg: this.ffmpeg!, target, clip });
+    const target = this.videoPath(camera.key, cursor);
+    const framesBefore = cursor.exists ? (await probeMp4(target)).frameCount : 0;
+    undos.push(await appendClip({ ffmpeg: this.ffmpeg!, target, clip }));
     const probe = await probeMp4(target);
     if (probe.frameCount !== framesBefore + length) {
       throw new DatasetError(`${target} has ${probe.frameCount} frames after appending ${length} to ${framesBefore}`, { file: target });
     }
     // Where the episode starts and ends, read from the encoded file itself.
     const fromTimestampS = framesBefore === 0 ? 0 : probe.timestampsS[framesBefore]!;
-    const toTimestampS = probe.durationS;
-    camera.cursor.exists = true;
-    camera.endS = toTimestampS;
     return {
-      location: { chunkIndex: camera.cursor.chunk, fileIndex: camera.cursor.file, fromTimestampS, toTimestampS },
+      location: { chunkIndex: cursor.chunk, fileIndex: cursor.file, fromTimestampS, toTimestampS: probe.durationS },
       file: target,
+      cursor: { ...cursor, exists: true },
     };
   }
 

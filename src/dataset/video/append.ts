@@ -13,7 +13,15 @@ import type { FfmpegInfo } from "./ffmpeg.js";
 import { probeMp4 } from "./probe.js";
 import { NotAppendableError, appendMp4InPlace } from "./mp4-append.js";
 
-export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; clip: string }): Promise<void> {
+/** Undo an append (see appendClip). */
+export interface AppendUndo { undo(): Promise<void> }
+
+/**
+ * Returns how to take the clip back out, for a dataset save that fails after its videos were
+ * appended: the first clip of a file is deleted, an in-place append is cut off. A concat remux
+ * cannot be undone (its undo does nothing); the writer never remuxes files it wrote itself.
+ */
+export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; clip: string }): Promise<AppendUndo> {
   const target = path.resolve(opts.target);
   const clip = path.resolve(opts.clip);
   if (!(await isFile(clip))) throw new VideoError(`clip ${clip} to append to ${target} does not exist`, { file: clip });
@@ -29,12 +37,12 @@ export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; cli
 
   if (!(await isFile(target))) {
     await rename(clip, target);
-    return;
+    return { undo: () => rm(target, { force: true }) };
   }
   try {
-    await appendMp4InPlace(target, clip);
+    const done = await appendMp4InPlace(target, clip);
     await rm(clip, { force: true });
-    return;
+    return done;
   } catch (error) {
     if (!(error instanceof NotAppendableError)) {
       throw new VideoError(`appending ${clip} to ${target} failed: ${(error as Error).message}`, { file: target, cause: error });
@@ -62,6 +70,7 @@ export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; cli
     await rm(list, { force: true });
   }
   await rm(clip, { force: true });
+  return { undo: async () => {} };
 }
 
 async function ffmpegOrThrow(ffmpeg: FfmpegInfo, args: string[], target: string): Promise<void> {

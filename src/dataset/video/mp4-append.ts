@@ -246,8 +246,12 @@ async function readMoov(handle: fs.promises.FileHandle, boxes: TopBox[], name: s
   return { moov: { type: "moov", children: parseBoxes(buf) }, box };
 }
 
-/** Append `clip` (a complete mp4 with one video track) to `target` in place. */
-export async function appendMp4InPlace(target: string, clip: string): Promise<void> {
+/**
+ * Append `clip` (a complete mp4 with one video track) to `target` in place. The returned undo()
+ * puts the file back as it was (old moov restored, the appended bytes cut off), for a save that
+ * fails after its videos were appended.
+ */
+export async function appendMp4InPlace(target: string, clip: string): Promise<{ undo(): Promise<void> }> {
   const clipHandle = await fs.promises.open(clip, "r");
   const targetHandle = await fs.promises.open(target, "r+");
   try {
@@ -294,6 +298,18 @@ export async function appendMp4InPlace(target: string, clip: string): Promise<vo
     // The switch: from here the new moov is the file's only one.
     await targetHandle.write(Buffer.from("free", "latin1"), 0, 4, oldMoov.offset + 4);
     await targetHandle.sync();
+    return {
+      undo: async () => {
+        const handle = await fs.promises.open(target, "r+");
+        try {
+          await handle.write(Buffer.from("moov", "latin1"), 0, 4, oldMoov.offset + 4);
+          await handle.truncate(targetSize);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      },
+    };
   } finally {
     await clipHandle.close();
     await targetHandle.close();
