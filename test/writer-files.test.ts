@@ -201,3 +201,21 @@ describe("a saveEpisode that fails", () => {
     expect(readBarcode(first.data, 96, 64, 3)).toEqual([1, 0, 0]);
   });
 });
+
+describe("one writer per dataset", () => {
+  it("refuses a second writer while the first is open, and takes over a lock whose process is gone", async () => {
+    const root = path.join(dir, "locked");
+    const first = await DatasetWriter.create({ root, repoId: "t/l", fps: 30, robotType: null, features: features([], 0, 0) });
+    await expect(DatasetWriter.resume(root)).rejects.toThrow(/another writer \(pid \d+, this process\)/);
+    await first.addFrame(makeFrame(0, 0, [], 0, 0, "t"));
+    await first.saveEpisode();
+    await first.finalize();
+    // A lock left by a process that no longer exists (pid far above any live one here).
+    fs.mkdirSync(path.join(root, ".lerobot-ts"), { recursive: true });
+    fs.writeFileSync(path.join(root, ".lerobot-ts/lock"), "4194000\n");
+    const second = await DatasetWriter.resume(root);
+    expect(second.episodeIndex).toBe(1);
+    await second.finalize();
+    await expect(DatasetWriter.resume(path.join(dir, "nothing-here"))).rejects.toThrow(/no dataset to resume/);
+  });
+});

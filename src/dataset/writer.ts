@@ -28,6 +28,7 @@ import type { DatasetStats } from "./stats.js";
 import { ImageStatsAccumulator, aggregateStats, computeNumericStats } from "./stats.js";
 import { buildTasksTable } from "./tasks.js";
 import { stagingPath, writeFileAtomic } from "./atomic.js";
+import { acquireWriterLock, releaseWriterLock } from "./lock.js";
 import type { FfmpegInfo } from "./video/index.js";
 import type { AppendUndo } from "./video/append.js";
 import { EpisodeVideoEncoder, appendClip, findFfmpeg, probeMp4, probePixelFormat, resolveVideoCodec } from "./video/index.js";
@@ -180,6 +181,7 @@ export class DatasetWriter {
       features,
     };
     const start = (): FileCursor => ({ chunk: 0, file: 0, exists: false });
+    await acquireWriterLock(root);
     const writer = new DatasetWriter(root, info, [], undefined, start(), start(), {}, ffmpeg, vcodec, options.crf);
     await writeFileAtomic(path.join(root, INFO_PATH), toPythonJson(info));
     return writer;
@@ -191,6 +193,17 @@ export class DatasetWriter {
    */
   static async resume(rootPath: string, options: ResumeOptions = {}): Promise<DatasetWriter> {
     const root = path.resolve(rootPath);
+    if (!fs.existsSync(path.join(root, INFO_PATH))) throw new DatasetError(`no dataset to resume at ${root}: ${INFO_PATH} not found`, { file: root });
+    await acquireWriterLock(root);
+    try {
+      return await DatasetWriter.resumeLocked(root, options);
+    } catch (error) {
+      await releaseWriterLock(root);
+      throw error;
+    }
+  }
+
+  private static async resumeLocked(root: string, options: ResumeOptions): Promise<DatasetWriter> {
     await fs.promises.rm(path.join(root, TMP_DIR), { recursive: true, force: true });
     await removeStagedFiles(root);
     const infoFile = path.join(root, INFO_PATH);
