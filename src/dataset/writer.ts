@@ -15,7 +15,7 @@ import type { DatasetInfo, Feature } from "./info.js";
 import {
   CODEBASE_VERSION, DEFAULT_CHUNKS_SIZE, DEFAULT_DATA_FILES_SIZE_IN_MB, DEFAULT_DATA_PATH, DEFAULT_FEATURES,
   DEFAULT_VIDEO_FILES_SIZE_IN_MB, DEFAULT_VIDEO_PATH, EPISODES_PATH, INFO_PATH, STATS_PATH, TASKS_PATH,
-  dataColumnKeys, featureSize, toPythonJson, videoKeys,
+  dataColumnKeys, featureSize, parseInfo, toPythonJson, videoKeys,
 } from "./info.js";
 import { encodeParquet } from "./parquet.js";
 import { ParquetAppender } from "./parquet-append.js";
@@ -689,7 +689,6 @@ async function assertEmptyOrMissing(root: string): Promise<void> {
 
 async function readBareInfo(file: string): Promise<DatasetInfo | undefined> {
   try {
-    const { parseInfo } = await import("./info.js");
     return parseInfo(JSON.parse(await fs.promises.readFile(file, "utf8")));
   } catch {
     return undefined;
