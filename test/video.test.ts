@@ -282,6 +282,23 @@ describe.each(codecCases)("video with $vcodec", ({ vcodec, codec, ffmpeg }) => {
     expect(counted.stderrTail).toMatch(new RegExp(`frame=\\s*${A_FRAMES}\\b`));
   });
 
+  it.skipIf(!ffmpeg)("falls back to a concat remux for a file the in-place appender does not know (fragmented mp4)", async () => {
+    const ff = ffmpeg as FfmpegInfo;
+    const dir = path.join(tmp, vcodec, "fallback");
+    const a = await encodeClip(ff, vcodec, path.join(dir, "a.mp4"), 0, A_FRAMES);
+    const fragmented = path.join(dir, "target.mp4");
+    const remux = await runFfmpeg(ff, ["-hide_banner", "-y", "-i", a.path, "-c", "copy", "-movflags", "+frag_keyframe+empty_moov", fragmented]);
+    expect(remux.code).toBe(0);
+    const b = await encodeClip(ff, vcodec, path.join(dir, "b.mp4"), 1, B_FRAMES);
+    await expect(appendMp4InPlace(fragmented, b.path)).rejects.toBeInstanceOf(NotAppendableError);
+    await appendClip({ ffmpeg: ff, target: fragmented, clip: b.path });
+    const info = await probeMp4(fragmented);
+    expect(info.frameCount).toBe(A_FRAMES + B_FRAMES);
+    const frame = await decodeFrame({ ffmpeg: ff, path: fragmented, timestampS: (A_FRAMES + 3) / FPS, width: W, height: H });
+    expect(readBarcode(frame, W, H, 2)).toEqual([1, 3]);
+    expect((await readdir(dir)).sort()).toEqual(["a.mp4", "target.mp4"]);
+  });
+
   it.skipIf(!ffmpeg)("refuses to append in place a clip of another sample description, leaving the file untouched", async () => {
     const ff = ffmpeg as FfmpegInfo;
     const base = path.join(tmp, vcodec, "mismatch", "base.mp4");

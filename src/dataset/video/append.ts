@@ -25,15 +25,7 @@ export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; cli
   const target = path.resolve(opts.target);
   const clip = path.resolve(opts.clip);
   if (!(await isFile(clip))) throw new VideoError(`clip ${clip} to append to ${target} does not exist`, { file: clip });
-  const dir = path.dirname(target);
-  await mkdir(dir, { recursive: true });
-
-  const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const tmp = path.join(dir, `.${path.basename(target, ".mp4")}.${tag}.tmp.mp4`);
-  const list = path.join(dir, `.${path.basename(target, ".mp4")}.${tag}.concat.txt`);
-  const common = ["-hide_banner", "-nostdin", "-y", "-loglevel", "error"];
-  // faststart puts the moov first so players and our probe find it without reading to the end.
-  const output = ["-map", "0:v:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp];
+  await mkdir(path.dirname(target), { recursive: true });
 
   if (!(await isFile(target))) {
     await rename(clip, target);
@@ -48,20 +40,31 @@ export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; cli
       throw new VideoError(`appending ${clip} to ${target} failed: ${(error as Error).message}`, { file: target, cause: error });
     }
   }
+  await remuxAppend(opts.ffmpeg, target, clip);
+  return { undo: async () => {} };
+}
 
+/** The fallback: concat target + clip by stream copy into a temp file, then rename it over the target. */
+async function remuxAppend(ffmpeg: FfmpegInfo, target: string, clip: string): Promise<void> {
+  const dir = path.dirname(target);
+  const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const tmp = path.join(dir, `.${path.basename(target, ".mp4")}.${tag}.tmp.mp4`);
+  const list = path.join(dir, `.${path.basename(target, ".mp4")}.${tag}.concat.txt`);
   try {
-    {
-      // Without an explicit duration the concat demuxer starts the clip at the target's movie
-      // duration, which mp4 stores in milliseconds: 20 frames at 30 fps end at 0.667 s, not
-      // 0.6667 s, and every frame after the join would be 0.3 ms late. The sum of the target's
-      // sample durations is exact; at microsecond precision it rounds back to the exact tick.
-      const { durationS } = await probeMp4(target);
-      await writeFile(
-        list,
-        `ffconcat version 1.0\nfile ${concatQuote(target)}\nduration ${durationS.toFixed(6)}\nfile ${concatQuote(clip)}\n`,
-      );
-      await ffmpegOrThrow(opts.ffmpeg, [...common, "-f", "concat", "-safe", "0", "-i", list, ...output], target);
-    }
+    // Without an explicit duration the concat demuxer starts the clip at the target's movie
+    // duration, which mp4 stores in milliseconds: 20 frames at 30 fps end at 0.667 s, not
+    // 0.6667 s, and every frame after the join would be 0.3 ms late. The sum of the target's
+    // sample durations is exact; at microsecond precision it rounds back to the exact tick.
+    const { durationS } = await probeMp4(target);
+    await writeFile(
+      list,
+      `ffconcat version 1.0\nfile ${concatQuote(target)}\nduration ${durationS.toFixed(6)}\nfile ${concatQuote(clip)}\n`,
+    );
+    // faststart puts the moov first so players and our probe find it without reading to the end.
+    await ffmpegOrThrow(ffmpeg, [
+      "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", list,
+      "-map", "0:v:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp,
+    ], target);
     await rename(tmp, target);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -70,7 +73,6 @@ export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; cli
     await rm(list, { force: true });
   }
   await rm(clip, { force: true });
-  return { undo: async () => {} };
 }
 
 async function ffmpegOrThrow(ffmpeg: FfmpegInfo, args: string[], target: string): Promise<void> {
