@@ -1,3 +1,5 @@
 /** lerobot-ts: the public library API. */
 export * from "./dataset/index.js";
+export * from "./inspect/index.js";
 export { DatasetError, FrameValidationError, VideoError } from "./errors.js";
+export * from "./verify/index.js";

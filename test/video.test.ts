@@ -23,7 +23,8 @@ const W = 160;
 const H = 120;
 const FPS = 30;
 const A_FRAMES = 20;
-const B_FRAMES = 15;
+// 37 frames in all: (37 - 1) / 30 s is a whole number of ms, where a short edit list hides the last frame.
+const B_FRAMES = 17;
 
 let tmp: string;
 beforeAll(async () => {
@@ -262,6 +263,10 @@ describe.each(codecCases)("video with $vcodec", ({ vcodec, codec, ffmpeg }) => {
     const counted = await runFfmpeg(ffmpeg as FfmpegInfo, ["-hide_banner", "-i", target(), "-map", "0:v", "-c", "copy", "-f", "null", "-"]);
     expect(counted.code).toBe(0);
     expect(counted.stderrTail).toMatch(new RegExp(`frame=\\s*${A_FRAMES + B_FRAMES}\\b`));
+    // Decoding applies the edit list: one a few ms short hid the last frame from every decoder.
+    expect(info.framesOutsideEdit).toBe(0);
+    const decoded = await runFfmpeg(ffmpeg as FfmpegInfo, ["-hide_banner", "-i", target(), "-map", "0:v", "-f", "null", "-"]);
+    expect(decoded.stderrTail).toMatch(new RegExp(`frame=\\s*${A_FRAMES + B_FRAMES}\\b`));
   });
 
   it.skipIf(!ffmpeg)("leaves the earlier frames readable if the append stops before its last write", async () => {

@@ -13,6 +13,17 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/**
+ * Ends a command with an exit code after it has printed its own output (verify's report for an
+ * invalid dataset exits 1 with nothing more to say).
+ */
+export class QuietExit extends Error {
+  override name = "QuietExit";
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof VideoError || error instanceof FrameValidationError) return EXIT_USAGE;
   if (error instanceof DatasetError) return EXIT_INVALID;

@@ -4,8 +4,10 @@
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
+import { registerInspect } from "./commands/inspect.js";
 import { registerSynthesize } from "./commands/synthesize.js";
-import { EXIT_USAGE, reportError } from "./errors.js";
+import { registerVerify } from "./commands/verify.js";
+import { EXIT_USAGE, QuietExit, reportError } from "./errors.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerSynthesize(program);
+  registerVerify(program);
+  registerInspect(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -28,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (error) {
+    if (error instanceof QuietExit) return error.code;
     if (error instanceof CommanderError) {
       // Commander already printed help or the usage problem.
       return error.exitCode === 0 ? 0 : EXIT_USAGE;

@@ -10,6 +10,11 @@ import { DatasetError } from "../errors.js";
 
 const PARQUET_MAGIC = "PAR1";
 
+/** A parquet file whose footer was never written: its writer died before closing it. */
+export class MissingFooterError extends DatasetError {
+  override name = "MissingFooterError";
+}
+
 export interface ParquetFileMetadata {
   numRows: number;
   rowGroupRows: number[];
@@ -38,7 +43,7 @@ async function assertHasFooter(file: string): Promise<void> {
     await handle.read(tail, 0, 4, size - 4);
     if (head.toString("latin1") !== PARQUET_MAGIC) throw new DatasetError(`${file} is not a parquet file`, { file });
     if (tail.toString("latin1") !== PARQUET_MAGIC) {
-      throw new DatasetError(
+      throw new MissingFooterError(
         `${file} has no parquet footer: it was never closed (a recording that crashed before finalize?)`,
         { file },
       );

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
 import { openDataset } from "../../dataset/reader.js";
+import { verifyDataset } from "../../verify/index.js";
 import { writeSyntheticDataset } from "../../dataset/synthetic.js";
 import { UsageError } from "../errors.js";
 import { parseIntFlag } from "../flags.js";
@@ -71,6 +72,13 @@ export function registerSynthesize(program: Command): void {
         }
       }
       if (dataset.cameraKeys.length > 0) checks.push(`last frame of every episode decoded for ${dataset.cameraKeys.length} camera(s)`);
+      // The same doctor a user runs after recording, every frame decoded.
+      const report = await verifyDataset(resolved, { deep: true });
+      if (!report.valid) {
+        const first = report.findings.find((f) => f.severity === "error");
+        throw new Error(`verify found ${report.summary.errors} error(s) in what was written: ${first?.check}: ${first?.message}`);
+      }
+      checks.push(`verify --deep: valid (${report.summary.warnings} warning(s): ${[...new Set(report.findings.map((f) => f.check))].join(", ") || "none"})`);
       const summary = {
         schema: "lerobot-ts/synthesize@1",
         root: resolved,

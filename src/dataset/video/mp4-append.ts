@@ -224,9 +224,10 @@ function mergeMoov(base: Track, clip: Track, shift: bigint): Buffer {
   mdhd(base).write(mediaDuration);
   const movieScale = mvhd(base).timescale!;
   const mediaScale = mdhd(base).timescale!;
-  const shown = mediaDuration - Number(baseEdit?.mediaTime ?? 0n);
-  // Round up: an edit cut short by rounding could hide the last frame from some players.
-  const movieDuration = Math.ceil((shown * movieScale) / mediaScale);
+  // The edit shows every sample: its length is the sum of their durations, wherever it starts
+  // (media_time only says which media time is shown first). Round up: an edit cut short by
+  // rounding hides the last frame from ffmpeg and LeRobot's decoders.
+  const movieDuration = Math.ceil((mediaDuration * movieScale) / mediaScale);
   mvhd(base).write(movieDuration);
   durationField(need(base.trak, "tkhd")).write(movieDuration);
   if (baseEdit) {

@@ -26,6 +26,8 @@ export interface Mp4Info {
   timestampsS: Float64Array;
   keyframeCount: number;
   hasAudio: boolean;
+  /** Frames the edit list leaves out of the presentation (players and decoders never show them). */
+  framesOutsideEdit: number;
 }
 
 /** Top-level boxes a real mp4 may start with; anything else is not worth handing to the parser. */
@@ -144,6 +146,7 @@ function summarize(movie: Movie, samples: Sample[], path: string): Mp4Info {
     timestampsS,
     keyframeCount,
     hasAudio: movie.audioTracks.length > 0,
+    framesOutsideEdit: framesOutsideEdit(track, timestampsS, movie.timescale),
   };
 }
 
@@ -159,6 +162,21 @@ function presentationShift(track: Track, samples: Sample[]): number {
   const edit = normal[0];
   if (normal.length === 1 && edit !== undefined && edit.media_time <= minCts) return edit.media_time;
   return minCts;
+}
+
+/**
+ * Frames past the end of a single-segment edit list. ffmpeg shows a frame only if it starts
+ * before the edit ends; an edit a few milliseconds short drops the last frame.
+ */
+function framesOutsideEdit(track: Track, timestampsS: Float64Array, movieTimescale: number): number {
+  const normal = (track.edits ?? []).filter((e) => e.media_time >= 0);
+  const edit = normal[0];
+  if (normal.length !== 1 || edit === undefined || edit.segment_duration === 0 || movieTimescale <= 0) return 0;
+  const endS = edit.segment_duration / movieTimescale;
+  let outside = 0;
+  // A microsecond of slack: segment durations are rounded to the movie timescale.
+  for (let i = timestampsS.length - 1; i >= 0 && timestampsS[i]! >= endS - 1e-6; i--) outside++;
+  return outside;
 }
 
 const CODEC_NAMES: Record<string, string> = {
