@@ -229,7 +229,8 @@ describe.skipIf(!built)("verify: the corruption suite", () => {
     expect(report.groups.every((g) => g.status === "pass")).toBe(true);
   });
 
-  it.each(CORRUPTIONS.map((c) => [c.name, c] as const))("%s", async (_name, corruption) => {
+  // Each case is its own copy and its own CLI process: run them side by side.
+  it.concurrent.for(CORRUPTIONS.map((c) => [c.name, c] as const))("%s", { timeout: 60_000 }, async ([, corruption], { expect }) => {
     const root = path.join(dir, corruption.name.replace(/[^a-z0-9]+/gi, "-"));
     fs.cpSync(base, root, { recursive: true });
     await corruption.apply(root);
@@ -252,5 +253,5 @@ describe.skipIf(!built)("verify: the corruption suite", () => {
     expect(finding.message.length).toBeGreaterThan(10);
     expect(finding.message).not.toMatch(/\n/);
     expect(report.valid).toBe(false);
-  }, 60_000);
+  });
 });

@@ -215,6 +215,24 @@ const codecCases = [
   { vcodec: "libsvtav1", codec: "av1", ffmpeg: encoders.libsvtav1 },
 ] as const;
 
+describe("probeMp4 across its reads", () => {
+  it.skipIf(!anyFfmpeg)("parses a file whose free box runs past a 1 MiB read (an appended file's old moov)", async () => {
+    const vcodec = encoders.libx264 ? "libx264" : "libsvtav1";
+    const clip = await encodeClipSized(anyFfmpeg as FfmpegInfo, vcodec, path.join(tmp, "straddle", "clip.mp4"), 64, 48, 10);
+    const bytes = await readFile(clip);
+    const ftypSize = bytes.readUInt32BE(0);
+    // ftyp, then 1.1 MB of free space crossing the first 1 MiB read, then the clip's mdat and moov.
+    const free = Buffer.alloc(1_100_000);
+    free.writeUInt32BE(free.length, 0);
+    free.write("free", 4, "latin1");
+    const padded = path.join(tmp, "straddle", "padded.mp4");
+    await writeFile(padded, Buffer.concat([bytes.subarray(0, ftypSize), free, bytes.subarray(ftypSize)]));
+    const [a, b] = [await probeMp4(padded), await probeMp4(clip)];
+    expect(a.frameCount).toBe(10);
+    expect(Array.from(a.timestampsS)).toEqual(Array.from(b.timestampsS));
+  });
+});
+
 describe.each(codecCases)("video with $vcodec", ({ vcodec, codec, ffmpeg }) => {
   const target = () => path.join(tmp, vcodec, "videos", "cam", "chunk-000", "file-000.mp4");
   // Tests run in order: the first builds the file the others read.

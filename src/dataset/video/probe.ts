@@ -70,6 +70,9 @@ async function parseMoov(fh: FileHandle, path: string): Promise<{ movie: Movie; 
     parseError = `${module}: ${message}`;
   };
   let pos = 0;
+  // Where the previous read ended: mp4box skips a free box that runs past a read as it skips
+  // media data, then stalls wanting its bytes; going back to feed that gap un-sticks it.
+  let readEnd = 0;
   while (movie === undefined && parseError === undefined && pos < size) {
     const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos));
     const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
@@ -77,9 +80,14 @@ async function parseMoov(fh: FileHandle, path: string): Promise<{ movie: Movie; 
     // mp4box wants a plain ArrayBuffer tagged with its offset in the file.
     const ab = MP4BoxBuffer.fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + bytesRead), pos);
     const next = iso.appendBuffer(ab, pos + bytesRead >= size);
-    // A position that does not move forward means mp4box is stuck on bad data.
-    if (!(next > pos)) break;
-    pos = next;
+    if (next > pos) {
+      readEnd = pos + bytesRead;
+      pos = next;
+    } else if (readEnd < pos) {
+      pos = readEnd;
+    } else {
+      break; // no progress with every byte before it fed: mp4box is stuck on bad data
+    }
   }
   if (movie === undefined) {
     const why = parseError ?? (pos >= size ? "no complete moov box (truncated, or still being written?)" : "unreadable box structure");
