@@ -8,8 +8,9 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticDataset } from "../src/dataset/synthetic.js";
+import { DatasetWriter } from "../src/dataset/writer.js";
 import { CHECKS } from "../src/verify/catalog.js";
-import { parsePythonJson } from "../src/verify/python-json.js";
+import { parsePythonJson, toPythonJson } from "../src/dataset/python-json.js";
 import { verifyReportJsonSchema } from "../src/verify/report.js";
 import type { VerifyReport } from "../src/verify/report.js";
 import { calibrationBounds, findJumps } from "../src/verify/signals.js";
@@ -135,6 +136,36 @@ describe("verify on a dataset lerobot-ts wrote", () => {
   });
 });
 
+describe("verify on other feature kinds", () => {
+  it("passes PNG image features, bool and int columns, and a writer given no robot type", async () => {
+    const dir = tempDir("lerobot-ts-verify-img-");
+    try {
+      const root = path.join(dir, "ds");
+      const writer = await DatasetWriter.create({
+        root, repoId: "test/images", fps: 30, useVideos: false, robotType: undefined as unknown as null,
+        features: {
+          "observation.state": { dtype: "float32", shape: [2], names: ["a.pos", "b.pos"] },
+          "observation.images.cam": { dtype: "image", shape: [24, 32, 3] },
+          flag: { dtype: "bool", shape: [1] },
+          count: { dtype: "int32", shape: [1] },
+        },
+      });
+      for (let e = 0; e < 2; e++) {
+        for (let k = 0; k < 100; k++) {
+          await writer.addFrame({ task: "t", "observation.state": [30 * Math.sin(k / 9), k / 3], "observation.images.cam": new Uint8Array(32 * 24 * 3).fill(k), flag: k % 2 === 0, count: k });
+        }
+        await writer.saveEpisode();
+      }
+      await writer.finalize();
+      const report = await verifyDataset(root, { deep: true });
+      expect(report.findings).toEqual([]);
+      expect(report.dataset.robotType).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("pieces", () => {
   it("parses Python's NaN and Infinity in JSON, and leaves strings alone", () => {
     const parsed = parsePythonJson('{"a": [NaN, -Infinity, 1.5, Infinity], "s": "NaN Infinity \\" NaN"}') as { a: number[]; s: string };
@@ -142,6 +173,14 @@ describe("pieces", () => {
     expect(parsed.a.slice(1)).toEqual([-Infinity, 1.5, Infinity]);
     expect(parsed.s).toBe('NaN Infinity " NaN');
     expect(() => parsePythonJson('{"a": [1, 2')).toThrow();
+    // Written back as Python writes it, and read again to the same numbers.
+    const text = toPythonJson({ a: [NaN, -Infinity, 1.5], s: "NaN" });
+    expect(text).toContain("NaN,");
+    expect(text).toContain("-Infinity,");
+    expect(text).toContain('"s": "NaN"');
+    const again = parsePythonJson(text) as { a: number[] };
+    expect(again.a[0]).toBeNaN();
+    expect(again.a[1]).toBe(-Infinity);
   });
 
   it("finds a one-frame spike in a short episode but not fast smooth motion", () => {

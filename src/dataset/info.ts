@@ -132,7 +132,4 @@ export class InfoVersionError extends Error {
   }
 }
 
-/** JSON text as Python's json.dump(indent=4) lays it out, so diffs against LeRobot stay small. */
-export function toPythonJson(value: unknown): string {
-  return JSON.stringify(value, null, 4);
-}
+export { toPythonJson } from "./python-json.js";

@@ -19,6 +19,7 @@ import { parseStats } from "./stats.js";
 import { parseTasksTable } from "./tasks.js";
 import { decodeFrame, findFfmpeg } from "./video/index.js";
 import { decodePng } from "./png.js";
+import { parsePythonJson } from "./python-json.js";
 
 export interface OpenDatasetOptions {
   /** Parent folder of `repo_id` (LeRobot's `--root`); without it a repo id resolves under HF_LEROBOT_HOME. */
@@ -360,7 +361,7 @@ async function loadStats(root: string): Promise<DatasetStats | undefined> {
   const file = path.join(root, STATS_PATH);
   if (!fs.existsSync(file)) return undefined;
   try {
-    return parseStats(JSON.parse(await fs.promises.readFile(file, "utf8")));
+    return parseStats(parsePythonJson(await fs.promises.readFile(file, "utf8")));
   } catch (error) {
     throw new DatasetError(`${file}: ${(error as Error).message}`, { file, cause: error });
   }

@@ -169,7 +169,7 @@ export class DatasetWriter {
     const { ffmpeg, vcodec } = hasVideo ? await pickEncoder(options.vcodec ?? "auto") : { ffmpeg: undefined, vcodec: undefined };
     const info: DatasetInfo = {
       codebase_version: CODEBASE_VERSION,
-      robot_type: options.robotType,
+      robot_type: options.robotType ?? null,
       total_episodes: 0,
       total_frames: 0,
       total_tasks: 0,

@@ -6,7 +6,7 @@ import { CODEBASE_VERSION, DEFAULT_FEATURES, INFO_PATH, InfoVersionError, infoSc
 import { formatTemplate, resolveInside } from "../../dataset/paths.js";
 import type { VerifyContext } from "../context.js";
 import { describeKind, fileKind, shortError } from "../context.js";
-import { parsePythonJson } from "../python-json.js";
+import { parsePythonJson } from "../../dataset/python-json.js";
 
 /** Parse meta/info.json into ctx.info, reporting everything that keeps it from being usable. */
 export async function checkInfo(ctx: VerifyContext): Promise<void> {

@@ -12,7 +12,7 @@ import type { FeatureStats } from "../../dataset/stats/types.js";
 import { flatten } from "../../dataset/stats/types.js";
 import type { VerifyContext } from "../context.js";
 import { describeKind, fileKind, shortError } from "../context.js";
-import { parsePythonJson } from "../python-json.js";
+import { parsePythonJson } from "../../dataset/python-json.js";
 
 const REQUIRED = ["min", "max", "mean", "std"] as const;
 const QUANTILES = ["q01", "q10", "q50", "q90", "q99"] as const;
