@@ -3,3 +3,5 @@ export * from "./dataset/index.js";
 export * from "./inspect/index.js";
 export { DatasetError, FrameValidationError, VideoError } from "./errors.js";
 export * from "./verify/index.js";
+export * from "./hardware/index.js";
+export * from "./processes/index.js";

@@ -4,8 +4,11 @@
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
+import { registerFindPort } from "./commands/find-port.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerCalibrate } from "./commands/calibrate.js";
 import { registerSynthesize } from "./commands/synthesize.js";
+import { registerTeleoperate } from "./commands/teleoperate.js";
 import { registerVerify } from "./commands/verify.js";
 import { EXIT_USAGE, QuietExit, reportError } from "./errors.js";
 
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   registerSynthesize(program);
   registerVerify(program);
   registerInspect(program);
+  registerCalibrate(program);
+  registerTeleoperate(program);
+  registerFindPort(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

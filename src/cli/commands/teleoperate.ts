@@ -1,0 +1,77 @@
+/**
+ * `lerobot-ts teleoperate --robot.type=so101_follower --robot.port=... --robot.id=...
+ * --teleop.type=so101_leader --teleop.port=... --teleop.id=... [--fps=60] [--teleop_time_s=N]
+ * [--display_data=true]`: the follower follows the leader until Ctrl-C or teleop_time_s.
+ */
+import type { Command } from "commander";
+import type { TeleoperationTick } from "../../processes/teleoperate.js";
+import { teleoperate } from "../../processes/teleoperate.js";
+import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
+import { UsageError } from "../errors.js";
+import { parseBoolFlag, parseIntFlag } from "../flags.js";
+
+export function registerTeleoperate(program: Command): void {
+  const command = program
+    .command("teleoperate")
+    .description("move a follower arm with a leader arm (both may be --*.port=sim)");
+  addArmOptions(command, "robot", "follower arm");
+  addArmOptions(command, "teleop", "leader arm");
+  command
+    .option("--robot.cameras <json>", "cameras (accepted for LeRobot command lines; teleoperate does not show them yet)")
+    .option("--fps <n>", "loop rate, Hz", "60")
+    .option("--teleop_time_s <s>", "stop after this many seconds")
+    .option("--display_data <bool>", "show a live table of joint values and the loop rate", "false")
+    .action(async (flags: Record<string, unknown>) => {
+      const robot = armConfigFromFlags(flags, "robot");
+      const teleop = armConfigFromFlags(flags, "teleop");
+      if (!robot) throw new UsageError("--robot.type, --robot.port and --robot.id are required (the follower arm)");
+      if (!teleop) throw new UsageError("--teleop.type, --teleop.port and --teleop.id are required (the leader arm)");
+      const fps = parseIntFlag("fps", String(flags.fps), 1);
+      const time = flags.teleop_time_s === undefined ? undefined : Number(flags.teleop_time_s);
+      if (time !== undefined && !(time > 0)) throw new UsageError(`--teleop_time_s must be a positive number of seconds, got '${String(flags.teleop_time_s)}'`);
+      const display = parseBoolFlag("display_data", flags.display_data as string, false);
+      const out = process.stdout;
+      if (flags["robot.cameras"] !== undefined) out.write("note: --robot.cameras is accepted but teleoperate does not show cameras yet\n");
+      const view = display ? liveView(out) : undefined;
+      const job = await teleoperate({
+        robot, teleop, fps, readFollower: display,
+        ...(time !== undefined ? { durationS: time } : {}),
+        ...(view ? { onTick: view } : {}),
+        log: (line) => out.write(`${line}\n`),
+      });
+      const onSignal = () => job.stop();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      out.write(`teleoperating at ${fps} Hz${time ? ` for ${time} s` : ""}; Ctrl-C stops\n`);
+      try {
+        job.start();
+        const result = await job.result;
+        out.write(`${result.ticks} ticks in ${result.durationS.toFixed(1)} s: ${result.rateHz.toFixed(1)} Hz; tick lateness p50 ${result.latenessMs.p50.toFixed(2)} ms, p99 ${result.latenessMs.p99.toFixed(2)} ms\n`);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}
+
+/** A table of leader (action) and follower (observation) joints, redrawn about 10 times a second. */
+function liveView(out: NodeJS.WriteStream): (tick: TeleoperationTick) => void {
+  let last = 0;
+  let drawn = 0;
+  let ticks: number[] = [];
+  return (tick) => {
+    const now = Date.now();
+    ticks.push(now);
+    ticks = ticks.filter((t) => t > now - 1000);
+    if (now - last < 100) return;
+    last = now;
+    const lines = [`${"JOINT".padEnd(18)} ${"ACTION".padStart(9)} ${"FOLLOWER".padStart(9)}`];
+    for (const [key, value] of Object.entries(tick.action)) {
+      lines.push(`${key.padEnd(18)} ${value.toFixed(2).padStart(9)} ${(tick.observation?.[key] ?? NaN).toFixed(2).padStart(9)}`);
+    }
+    lines.push(`loop ${ticks.length} Hz, t = ${tick.timeS.toFixed(1)} s`);
+    if (drawn > 0 && out.isTTY) out.write(`\x1b[${drawn}A`);
+    out.write(`${lines.map((l) => (out.isTTY ? `\x1b[2K${l}` : l)).join("\n")}\n`);
+    drawn = lines.length;
+  };
+}

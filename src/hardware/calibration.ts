@@ -1,0 +1,73 @@
+/**
+ * Calibration files in LeRobot's format and places:
+ * `$HF_LEROBOT_CALIBRATION/{robots|teleoperators}/<name>/<id>.json`, where HF_LEROBOT_CALIBRATION
+ * defaults to `$HF_LEROBOT_HOME/calibration` (HF_HOME/lerobot, ~/.cache/huggingface/lerobot).
+ * `<name>` is `so_follower` / `so_leader` since LeRobot v0.4.3 and `so101_follower` etc. before;
+ * both are read, the current one is written.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { lerobotHome } from "../dataset/paths.js";
+
+export const motorCalibrationSchema = z.object({
+  id: z.number().int().min(0).max(253),
+  drive_mode: z.number().int(),
+  homing_offset: z.number().int().min(-2047).max(2047),
+  range_min: z.number().int().min(0).max(4095),
+  range_max: z.number().int().min(0).max(4095),
+});
+export type MotorCalibration = z.infer<typeof motorCalibrationSchema>;
+export type ArmCalibration = Record<string, MotorCalibration>;
+
+export type DeviceKind = "robots" | "teleoperators";
+
+export class CalibrationFileError extends Error {
+  override name = "CalibrationFileError";
+  constructor(message: string, readonly file: string) {
+    super(message);
+  }
+}
+
+export function calibrationRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HF_LEROBOT_CALIBRATION ? path.resolve(env.HF_LEROBOT_CALIBRATION) : path.join(lerobotHome(env), "calibration");
+}
+
+export function calibrationPath(kind: DeviceKind, name: string, id: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(calibrationRoot(env), kind, name, `${id}.json`);
+}
+
+/** The first existing file among the folder names given (current name first), or undefined. */
+export function findCalibrationFile(kind: DeviceKind, names: string[], id: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return names.map((n) => calibrationPath(kind, n, id, env)).find((p) => fs.existsSync(p));
+}
+
+export function readCalibrationFile(file: string, motors: string[]): ArmCalibration {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new CalibrationFileError(`calibration file ${file} cannot be read: ${(error as Error).message}`, file);
+  }
+  if (!json || typeof json !== "object") throw new CalibrationFileError(`calibration file ${file} is not a JSON object of motors`, file);
+  const out: ArmCalibration = {};
+  for (const motor of motors) {
+    const entry = (json as Record<string, unknown>)[motor];
+    if (entry === undefined) throw new CalibrationFileError(`calibration file ${file} has no entry for motor '${motor}'`, file);
+    const parsed = motorCalibrationSchema.safeParse(entry);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new CalibrationFileError(`calibration file ${file}: motor '${motor}' ${issue.path.join(".")}: ${issue.message}`, file);
+    }
+    out[motor] = parsed.data;
+  }
+  return out;
+}
+
+/** Write as LeRobot does (json.dump, indent 4), creating the folders; atomically. */
+export function writeCalibrationFile(file: string, calibration: ArmCalibration): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(temp, `${JSON.stringify(calibration, null, 4)}`);
+  fs.renameSync(temp, file);
+}

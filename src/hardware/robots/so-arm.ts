@@ -1,0 +1,304 @@
+/**
+ * An SO-100 / SO-101 arm (follower or leader) as LeRobot drives it: connect checks every motor's
+ * model, brings the motors' calibration in line with the calibration file, configures the motors
+ * (follower: LeRobot's gains and limits, torque on; leader: torque off), then reads positions and
+ * sends goals in LeRobot's units and names (`shoulder_pan.pos`, ...).
+ */
+import type { ArmCalibration } from "../calibration.js";
+import { findCalibrationFile, readCalibrationFile } from "../calibration.js";
+import { FeetechBus } from "../feetech/bus.js";
+import { STS3215_MODEL_NUMBER } from "../feetech/control-table.js";
+import type { NormMode } from "../normalize.js";
+import { normalizePosition, unnormalizePosition } from "../normalize.js";
+import { SerialTransport } from "../serial-transport.js";
+import type { Transport } from "../transport.js";
+import type { SimulatedArm } from "./sim-arm.js";
+import { openSimulatedArm } from "./sim-arm.js";
+import type { ArmType } from "./types.js";
+import { SO_MOTORS, SO_MOTOR_NAMES, armType } from "./types.js";
+
+export interface SOArmConfig {
+  /** so101_follower, so100_leader, so_follower, ... */
+  type: string;
+  /** Serial port (`/dev/ttyACM0`, `COM3`), or `sim` for the built-in simulated arm. */
+  port: string;
+  /** Names the calibration file (`<id>.json`); required except for the simulator. */
+  id?: string;
+  /** Body joints in degrees (default, as LeRobot since v0.4.4) or in -100..100. */
+  useDegrees?: boolean;
+  /** Largest step a goal may take from the present position, in the arm's units (follower). */
+  maxRelativeTarget?: number | Record<string, number> | null;
+  /** Release torque when disconnecting (default true). */
+  disableTorqueOnDisconnect?: boolean;
+}
+
+export interface ConnectArmOptions {
+  /** Use this transport instead of opening `port` (tests, bridges). */
+  transport?: Transport;
+  /** With `port: "sim"`: this simulated arm instead of a new one (tests inject faults through it). */
+  simulator?: SimulatedArm;
+  /**
+   * Asked when the motors' calibration (EEPROM) differs from the file: resolve true to write the
+   * file's values to the motors. Without it (a non-interactive run) the file's values are written.
+   */
+  confirmWriteCalibration?: (differences: string[]) => Promise<boolean>;
+  /** Where connect says what it does ("writing calibration to the motors", ...). */
+  log?: (line: string) => void;
+  /** Connect without a calibration (for `calibrate`); default true. */
+  requireCalibration?: boolean;
+  /** Environment for the calibration folder (HF_LEROBOT_CALIBRATION, HF_LEROBOT_HOME, HF_HOME). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class CalibrationMissingError extends Error {
+  override name = "CalibrationMissingError";
+}
+
+export class MotorCheckError extends Error {
+  override name = "MotorCheckError";
+}
+
+export const MOTOR_NAMES_BY_ID: Record<number, string> = Object.fromEntries(SO_MOTORS.map((m) => [m.id, m.name]));
+
+export class SOArm {
+  /** The simulated arm behind `port: "sim"` (its hand moves the joints a person would move). */
+  simulator: SimulatedArm | undefined;
+
+  private constructor(
+    readonly config: SOArmConfig,
+    readonly armType: ArmType,
+    readonly bus: FeetechBus,
+    /** The calibration in use (file, or the simulator's own); undefined only while calibrating. */
+    public calibration: ArmCalibration | undefined,
+    /** Where the calibration came from: a file path, "simulator", or undefined. */
+    public calibrationSource: string | undefined,
+  ) {}
+
+  static async connect(config: SOArmConfig, options: ConnectArmOptions = {}): Promise<SOArm> {
+    const type = armType(config.type);
+    const log = options.log ?? (() => {});
+    const isSim = config.port === "sim";
+    const id = config.id ?? (isSim ? "sim" : undefined);
+    if (id === undefined && options.requireCalibration !== false) {
+      throw new CalibrationMissingError(`--${type.role === "leader" ? "teleop" : "robot"}.id is required: it names the calibration file of this arm`);
+    }
+    let transport = options.transport;
+    let sim: SimulatedArm | undefined;
+    if (!transport) {
+      if (isSim) {
+        sim = options.simulator ?? openSimulatedArm(type.role);
+        transport = sim.transport;
+      } else {
+        transport = await SerialTransport.open(config.port);
+      }
+    }
+    const bus = new FeetechBus(transport, { motorNames: MOTOR_NAMES_BY_ID });
+    const arm = new SOArm({ ...config, ...(id !== undefined ? { id } : {}) }, type, bus, undefined, undefined);
+    arm.simulator = sim;
+    try {
+      await arm.checkMotors();
+      const file = id === undefined ? undefined : findCalibrationFile(type.kind, type.calibrationNames, id, options.env);
+      if (file) {
+        arm.calibration = readCalibrationFile(file, SO_MOTOR_NAMES);
+        arm.calibrationSource = file;
+      } else if (sim) {
+        arm.calibration = sim.calibration;
+        arm.calibrationSource = "simulator";
+        log(`no calibration file for ${type.type} '${id}': using the simulated arm's own calibration`);
+      } else if (options.requireCalibration !== false) {
+        const flag = type.role === "leader" ? "teleop" : "robot";
+        throw new CalibrationMissingError(
+          `no calibration for ${type.type} '${id}' (looked in ${type.calibrationNames.map((n) => `${n}/`).join(" and ")} under the calibration folder); ` +
+            `run: lerobot-ts calibrate --${flag}.type=${type.type} --${flag}.port=${config.port} --${flag}.id=${id}`,
+        );
+      }
+      if (arm.calibration && options.requireCalibration !== false) await arm.syncCalibration(options, log);
+      if (options.requireCalibration !== false) await arm.configure();
+      return arm;
+    } catch (error) {
+      await transport.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  get role(): "follower" | "leader" {
+    return this.armType.role;
+  }
+
+  get port(): string {
+    return this.bus.port;
+  }
+
+  /** Unit of each motor: the gripper 0..100, the others degrees or -100..100. */
+  normMode(motor: string): NormMode {
+    if (motor === "gripper") return "range_0_100";
+    return this.config.useDegrees === false ? "range_m100_100" : "degrees";
+  }
+
+  /** Ping every motor and check it is an STS3215; names every missing or wrong motor. */
+  private async checkMotors(): Promise<void> {
+    const problems: string[] = [];
+    for (const { name, id } of SO_MOTORS) {
+      const model = await this.bus.modelNumber(id, 1);
+      if (model === undefined) problems.push(`motor '${name}' (id ${id}) did not answer on ${this.port}`);
+      else if (model !== STS3215_MODEL_NUMBER) problems.push(`motor '${name}' (id ${id}) on ${this.port} is model ${model}, expected STS3215 (${STS3215_MODEL_NUMBER})`);
+    }
+    if (problems.length > 0) {
+      const hint = problems.length === SO_MOTORS.length ? " (is the arm powered, and is this its port?)" : "";
+      throw new MotorCheckError(`${problems.join("; ")}${hint}`);
+    }
+  }
+
+  /** The calibration the motors hold in EEPROM (homing offset and position limits). */
+  async readMotorCalibration(): Promise<ArmCalibration> {
+    const out: ArmCalibration = {};
+    for (const { name, id } of SO_MOTORS) {
+      out[name] = {
+        id,
+        drive_mode: 0,
+        homing_offset: await this.bus.read(id, "Homing_Offset"),
+        range_min: await this.bus.read(id, "Min_Position_Limit"),
+        range_max: await this.bus.read(id, "Max_Position_Limit"),
+      };
+    }
+    return out;
+  }
+
+  /** Make the motors hold the calibration in use, asking first when the caller wants to be asked. */
+  private async syncCalibration(options: ConnectArmOptions, log: (line: string) => void): Promise<void> {
+    const wanted = this.calibration!;
+    const actual = await this.readMotorCalibration();
+    const differences = SO_MOTOR_NAMES.flatMap((m) => {
+      const a = actual[m]!;
+      const w = wanted[m]!;
+      return a.homing_offset === w.homing_offset && a.range_min === w.range_min && a.range_max === w.range_max ? [] :
+        [`${m}: motor has offset ${a.homing_offset}, range ${a.range_min}..${a.range_max}; file has ${w.homing_offset}, ${w.range_min}..${w.range_max}`];
+    });
+    if (differences.length === 0) return;
+    const source = this.calibrationSource === "simulator" ? "the simulator's calibration" : this.calibrationSource;
+    if (options.confirmWriteCalibration && !(await options.confirmWriteCalibration(differences))) {
+      const flag = this.role === "leader" ? "teleop" : "robot";
+      throw new CalibrationMissingError(`the motors' calibration differs from ${source}; run: lerobot-ts calibrate --${flag}.type=${this.config.type} --${flag}.port=${this.port} --${flag}.id=${this.config.id}`);
+    }
+    log(`the motors' calibration differs from ${source} (${differences.length} motor${differences.length === 1 ? "" : "s"}): writing the file's values to the motors`);
+    await this.writeCalibration(wanted);
+  }
+
+  /** Write homing offsets and position limits (EEPROM: torque off and unlocked while writing). */
+  async writeCalibration(calibration: ArmCalibration): Promise<void> {
+    await this.disableTorque();
+    for (const { name, id } of SO_MOTORS) {
+      const c = calibration[name]!;
+      await this.bus.write(id, "Homing_Offset", c.homing_offset, 2);
+      await this.bus.write(id, "Min_Position_Limit", c.range_min, 2);
+      await this.bus.write(id, "Max_Position_Limit", c.range_max, 2);
+    }
+    this.calibration = calibration;
+  }
+
+  async disableTorque(retries = 2): Promise<void> {
+    for (const { id } of SO_MOTORS) {
+      await this.bus.write(id, "Torque_Enable", 0, retries);
+      await this.bus.write(id, "Lock", 0, retries);
+    }
+  }
+
+  async enableTorque(retries = 2): Promise<void> {
+    for (const { id } of SO_MOTORS) {
+      await this.bus.write(id, "Torque_Enable", 1, retries);
+      await this.bus.write(id, "Lock", 1, retries);
+    }
+  }
+
+  /**
+   * LeRobot's motor setup. Both: return delay 0, acceleration 254, Phase bit 0x10 cleared, position
+   * mode. Follower: P 16, I 0, D 32, a gentler gripper (torque 500, current 250, overload 25), the
+   * goal set to where each joint is (so enabling torque never jerks the arm), torque on.
+   * Leader: torque off, so a hand can move it.
+   */
+  async configure(): Promise<void> {
+    await this.disableTorque();
+    for (const { name, id } of SO_MOTORS) {
+      await this.bus.write(id, "Return_Delay_Time", 0, 2);
+      await this.bus.write(id, "Maximum_Acceleration", 254, 2);
+      await this.bus.write(id, "Acceleration", 254, 2);
+      const phase = await this.bus.read(id, "Phase");
+      if (phase & 0x10) await this.bus.write(id, "Phase", phase & ~0x10, 2);
+      await this.bus.write(id, "Operating_Mode", 0, 2);
+      if (this.role !== "follower") continue;
+      await this.bus.write(id, "P_Coefficient", 16, 2);
+      await this.bus.write(id, "I_Coefficient", 0, 2);
+      await this.bus.write(id, "D_Coefficient", 32, 2);
+      if (name === "gripper") {
+        await this.bus.write(id, "Max_Torque_Limit", 500, 2);
+        await this.bus.write(id, "Protection_Current", 250, 2);
+        await this.bus.write(id, "Overload_Torque", 25, 2);
+      }
+    }
+    if (this.role === "follower") {
+      const present = await this.readRaw();
+      await this.bus.syncWrite("Goal_Position", new Map(SO_MOTORS.map(({ name, id }) => [id, present[name]!])));
+      await this.enableTorque();
+    }
+  }
+
+  /** Present_Position of every motor in raw steps (in the calibrated frame). */
+  async readRaw(retries?: number): Promise<Record<string, number>> {
+    const { values } = await this.bus.syncRead("Present_Position", SO_MOTORS.map((m) => m.id), retries);
+    return Object.fromEntries(SO_MOTORS.map(({ name, id }) => [name, values.get(id)!]));
+  }
+
+  /** Joint positions in LeRobot's units: `{ "shoulder_pan.pos": 12.3, ... }`. */
+  async readPositions(): Promise<Record<string, number>> {
+    const raw = await this.readRaw();
+    return this.normalize(raw);
+  }
+
+  normalize(raw: Record<string, number>): Record<string, number> {
+    const cal = this.requireCalibration();
+    return Object.fromEntries(SO_MOTOR_NAMES.map((m) => [`${m}.pos`, normalizePosition(m, raw[m]!, cal[m]!, this.normMode(m))]));
+  }
+
+  /**
+   * Send goal positions (`<motor>.pos` in LeRobot's units). With maxRelativeTarget, each goal is
+   * kept within that distance of the present position, as LeRobot does. Returns what was sent.
+   */
+  async sendAction(action: Record<string, number>): Promise<Record<string, number>> {
+    const cal = this.requireCalibration();
+    let goals: Record<string, number> = {};
+    for (const [key, value] of Object.entries(action)) {
+      if (key.endsWith(".pos") && key.slice(0, -4) in cal) goals[key.slice(0, -4)] = value;
+    }
+    const cap = this.config.maxRelativeTarget;
+    if (cap !== undefined && cap !== null) {
+      const present = this.normalize(await this.readRaw());
+      goals = Object.fromEntries(Object.entries(goals).map(([m, goal]) => {
+        const limit = typeof cap === "number" ? cap : cap[m] ?? Infinity;
+        const now = present[`${m}.pos`]!;
+        return [m, now + Math.max(-limit, Math.min(limit, goal - now))];
+      }));
+    }
+    const raw = new Map<number, number>();
+    for (const [m, goal] of Object.entries(goals)) raw.set(cal[m]!.id, unnormalizePosition(m, goal, cal[m]!, this.normMode(m)));
+    await this.bus.syncWrite("Goal_Position", raw);
+    return Object.fromEntries(Object.entries(goals).map(([m, v]) => [`${m}.pos`, v]));
+  }
+
+  /** Release torque (unless configured not to) and close the port; never throws. */
+  async disconnect(): Promise<void> {
+    try {
+      if (this.role === "follower" && this.config.disableTorqueOnDisconnect !== false && this.bus.transport.isOpen) {
+        await this.disableTorque(5).catch(() => {});
+      }
+    } finally {
+      this.bus.detach();
+      await this.bus.transport.close().catch(() => {});
+    }
+  }
+
+  private requireCalibration(): ArmCalibration {
+    if (!this.calibration) throw new CalibrationMissingError(`${this.config.type} '${this.config.id}' has no calibration`);
+    return this.calibration;
+  }
+}
+

@@ -1,0 +1,103 @@
+/**
+ * Which port is the arm on? LeRobot's `lerobot-find-port` flow: list the ports, have the user unplug
+ * the arm's USB cable, list again; the port that disappeared is the arm's. The caller talks to the
+ * user (onPrompt, waitForUser): this library never reads stdin.
+ */
+import { listPorts as listSystemPorts } from "../hardware/ports.js";
+import type { PortInfo } from "../hardware/ports.js";
+import { deferred } from "./process.js";
+import type { HardwareProcess } from "./process.js";
+
+export const UNPLUG_PROMPT = "Remove the USB cable from your MotorsBus and press Enter when done.";
+
+export interface FindPortConfig {
+  /** Resolves when the user has unplugged the cable (pressed Enter). */
+  waitForUser: () => Promise<void>;
+  /** Show this to the user before waitForUser is called. */
+  onPrompt?: (message: string) => void;
+  onStateUpdate?: (state: FindPortState) => void;
+  /** Where the ports come from; tests simulate unplugging with it. Default: listPorts(). */
+  listPorts?: () => Promise<PortInfo[]>;
+  /** Wait after the user's Enter before listing again: the OS takes a moment to drop the device. */
+  settleMs?: number;
+}
+
+export interface FindPortState {
+  phase: "listing" | "waiting-for-unplug" | "done" | "failed";
+  portsBefore: PortInfo[];
+  portsAfter: PortInfo[];
+}
+
+export interface FindPortResult {
+  port: string;
+  info: PortInfo;
+}
+
+export type FindPortProcess = HardwareProcess<FindPortState, FindPortResult>;
+
+/** The flow could not name one port; the message says what to do. */
+export class FindPortError extends Error {
+  override name = "FindPortError";
+}
+
+export async function findPort(config: FindPortConfig): Promise<FindPortProcess> {
+  const list = config.listPorts ?? (() => listSystemPorts());
+  const settleMs = config.settleMs ?? 500;
+  const { promise: result, resolve, reject } = deferred<FindPortResult>();
+  let state: FindPortState = { phase: "listing", portsBefore: [], portsAfter: [] };
+  let started = false;
+  let ended = false;
+
+  const update = (change: Partial<FindPortState>): void => {
+    state = { ...state, ...change };
+    config.onStateUpdate?.(state);
+  };
+  const fail = (error: unknown): void => {
+    if (ended) return;
+    ended = true;
+    update({ phase: "failed" });
+    reject(error);
+  };
+
+  const run = async (): Promise<void> => {
+    update({ phase: "listing" });
+    const portsBefore = await list();
+    if (ended) return;
+    if (portsBefore.length === 0) throw new FindPortError("no serial ports found; plug the arm's USB cable into this computer (and power the arm), then try again");
+    update({ phase: "waiting-for-unplug", portsBefore });
+    config.onPrompt?.(UNPLUG_PROMPT);
+    await config.waitForUser();
+    if (ended) return;
+    update({ phase: "listing" });
+    if (settleMs > 0) await new Promise((done) => setTimeout(done, settleMs));
+    const portsAfter = await list();
+    if (ended) return;
+    // Reported with the outcome (done or failed) rather than as a state of its own.
+    state = { ...state, portsAfter };
+    const port = disappeared(portsBefore, portsAfter);
+    ended = true;
+    update({ phase: "done" });
+    resolve({ port: port.path, info: port });
+  };
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      run().catch(fail);
+    },
+    stop() {
+      fail(new FindPortError("find-port was stopped before a port was found"));
+    },
+    getState: () => state,
+    result,
+  };
+}
+
+function disappeared(before: PortInfo[], after: PortInfo[]): PortInfo {
+  const remaining = new Set(after.map((p) => p.path));
+  const gone = before.filter((p) => !remaining.has(p.path));
+  if (gone.length === 1) return gone[0]!;
+  if (gone.length === 0) throw new FindPortError("no port disappeared; is the cable in this computer? Unplug the arm's USB cable (not its power) before pressing Enter");
+  throw new FindPortError(`${gone.length} ports disappeared (${gone.map((p) => p.path).join(", ")}); unplug only the arm's USB cable and try again`);
+}
