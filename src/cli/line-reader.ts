@@ -36,3 +36,15 @@ export class LineReader {
     this.rl.close();
   }
 }
+
+/**
+ * LeRobot's question when a motor's calibration differs from the file: Enter writes the file's
+ * values to the motors, 'c' stops so the arm can be calibrated.
+ */
+export function confirmWithReader(reader: LineReader): (differences: string[]) => Promise<boolean> {
+  return async (differences) => {
+    process.stdout.write(`The motors' calibration differs from the calibration file:\n${differences.map((d) => `  ${d}`).join("\n")}\n`);
+    const answer = await reader.ask("Press ENTER to write the file's calibration to the motors, or type 'c' and press ENTER to calibrate instead: ");
+    return answer.trim().toLowerCase() !== "c";
+  };
+}

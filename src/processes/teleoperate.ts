@@ -7,6 +7,7 @@
  */
 import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
 import { SOArm } from "../hardware/robots/so-arm.js";
+import { armType } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
 import { deferred } from "./process.js";
 
@@ -64,6 +65,9 @@ export interface TeleoperateConfig {
 export async function teleoperate(config: TeleoperateConfig): Promise<HardwareProcess<TeleoperationState, TeleoperationResult>> {
   const fps = config.fps ?? 60;
   if (!(fps > 0 && fps <= 1000)) throw new RangeError(`fps must be in (0, 1000], got ${fps}`);
+  // Check both types before touching any hardware: "unknown robot type ..." names the right flag.
+  armType(config.robot.type, "follower");
+  armType(config.teleop.type, "leader");
   const connectOptions = { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}) };
   const leader = await SOArm.connect(config.teleop, { ...connectOptions, ...config.connect?.teleop });
   let follower: SOArm;
@@ -73,8 +77,6 @@ export async function teleoperate(config: TeleoperateConfig): Promise<HardwarePr
     await leader.disconnect();
     throw error;
   }
-  if (leader.role !== "leader") throw new RangeError(`--teleop.type must be a leader arm, got ${config.teleop.type}`);
-  if (follower.role !== "follower") throw new RangeError(`--robot.type must be a follower arm, got ${config.robot.type}`);
 
   const state: TeleoperationState = { phase: "ready", ticks: 0, elapsedS: 0, rateHz: 0, action: undefined, error: undefined };
   const update = (patch: Partial<TeleoperationState>) => {

@@ -4,6 +4,7 @@
  * MIN / POS / MAX table; answers come from stdin, so a script can drive it.
  */
 import type { Command } from "commander";
+import { armType } from "../../hardware/robots/types.js";
 import { calibrate } from "../../processes/calibrate.js";
 import type { RangeRow } from "../../processes/calibrate.js";
 import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
@@ -21,6 +22,7 @@ export function registerCalibrate(program: Command): void {
     const teleop = armConfigFromFlags(flags, "teleop");
     if (!robot === !teleop) throw new UsageError("give either --robot.type/port/id (a follower) or --teleop.type/port/id (a leader), not both");
     const arm = (robot ?? teleop)!;
+    armType(arm.type, robot ? "follower" : "leader");
     const out = process.stdout;
     const live = out.isTTY ? liveTable(out) : undefined;
     const reader = new LineReader();

@@ -9,6 +9,7 @@ import { teleoperate } from "../../processes/teleoperate.js";
 import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
 import { UsageError } from "../errors.js";
 import { parseBoolFlag, parseIntFlag } from "../flags.js";
+import { LineReader, confirmWithReader } from "../line-reader.js";
 
 export function registerTeleoperate(program: Command): void {
   const command = program
@@ -33,12 +34,16 @@ export function registerTeleoperate(program: Command): void {
       const out = process.stdout;
       if (flags["robot.cameras"] !== undefined) out.write("note: --robot.cameras is accepted but teleoperate does not show cameras yet\n");
       const view = display ? liveView(out) : undefined;
+      const reader = process.stdin.isTTY ? new LineReader() : undefined;
+      const ask = reader ? { confirmWriteCalibration: confirmWithReader(reader) } : {};
       const job = await teleoperate({
         robot, teleop, fps, readFollower: display,
         ...(time !== undefined ? { durationS: time } : {}),
         ...(view ? { onTick: view } : {}),
         log: (line) => out.write(`${line}\n`),
-      });
+        // Only a person at a terminal is asked; a script, and every simulated arm, gets the file's values.
+        connect: { robot: robot.port === "sim" ? {} : ask, teleop: teleop.port === "sim" ? {} : ask },
+      }).finally(() => reader?.close());
       const onSignal = () => job.stop();
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
