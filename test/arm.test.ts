@@ -180,6 +180,25 @@ describe("calibrate (process)", () => {
     expect(await again.result).toMatchObject({ keptExistingFile: true, file: result.file });
   }, 30_000);
 
+  it("explains a homing offset beyond ±2047 (LeRobot's \"Magnitude exceeds 2047\") and asks again", async () => {
+    const sim = openSimulatedArm("follower");
+    const lines: string[] = [];
+    let midPrompts = 0;
+    const job = await calibrate({
+      arm: { type: "so101_follower", port: "sim", id: "wrap" }, env: freshEnv(), connect: { simulator: sim }, log: (l) => lines.push(l),
+      prompt: async ({ phase }) => {
+        // The first time, the person leaves wrist_roll at the encoder's very end.
+        if (phase === "mid-pose" && midPrompts++ === 0) sim.hand.hold({ wrist_roll: 4095 });
+        return "";
+      },
+    });
+    job.start();
+    const result = await job.result;
+    expect(midPrompts).toBe(2);
+    expect(lines.join("\n")).toMatch(/wrist_roll reads 4095 at this pose: a homing offset must stay within ±2047 steps \(LeRobot's "Magnitude exceeds 2047"\)\. Turn that joint a little away/);
+    expect(result.calibration.wrist_roll!.homing_offset).toBe(0);
+  }, 30_000);
+
   it("stops cleanly before finishing and saves nothing", async () => {
     const env = freshEnv();
     const job = await calibrate({ arm: { type: "so101_follower", port: "sim", id: "x" }, env, prompt: () => new Promise(() => {}) });
