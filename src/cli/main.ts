@@ -4,10 +4,12 @@
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
+import { registerFindCameras } from "./commands/find-cameras.js";
 import { registerFindPort } from "./commands/find-port.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerCalibrate } from "./commands/calibrate.js";
 import { registerSynthesize } from "./commands/synthesize.js";
+import { registerRecord } from "./commands/record.js";
 import { registerTeleoperate } from "./commands/teleoperate.js";
 import { registerVerify } from "./commands/verify.js";
 import { EXIT_USAGE, QuietExit, reportError } from "./errors.js";
@@ -27,7 +29,9 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerCalibrate(program);
   registerTeleoperate(program);
+  registerRecord(program);
   registerFindPort(program);
+  registerFindCameras(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -263,6 +263,17 @@ export class DatasetWriter {
    * (awaiting their pipes, so nothing is ever dropped). A frame that does not match the
    * features is refused with an error naming the feature, and nothing is added.
    */
+  /**
+   * Start the cameras' encoders now, so the first addFrame of the next episode does not spawn
+   * them (a recorder calls this before an episode starts; after a save it happens by itself).
+   */
+  async prepareEpisode(): Promise<void> {
+    this.assertOpen();
+    if (this.buffer.size > 0 || this.cameras.length === 0) return;
+    await this.startEncoders();
+    for (const camera of this.cameras) camera.encoder!.keepAlive(false);
+  }
+
   async addFrame(frame: Frame): Promise<void> {
     this.assertOpen();
     const validated = validateFrame(frame, this.userFeatures);

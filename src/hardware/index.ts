@@ -22,3 +22,4 @@ export type { ArmCalibration, MotorCalibration } from "./calibration.js";
 export { normalizePosition, unnormalizePosition } from "./normalize.js";
 export type { NormMode } from "./normalize.js";
 export * from "./sim/index.js";
+export * from "./cameras/index.js";

@@ -2,6 +2,7 @@
  * Streams raw RGB frames of one camera episode into an ffmpeg process that writes an mp4 clip.
  * Frames go through a pipe (no PNG round trip); the clip is later appended to the dataset's file.
  */
+import os from "node:os";
 import { spawn } from "node:child_process";
 import type { ChildProcessByStdio } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -99,6 +100,7 @@ export class EpisodeVideoEncoder {
     }
     mkdirSync(path.dirname(opts.outPath), { recursive: true });
     const child = spawn(opts.ffmpeg.path, encoderArgs(opts), { stdio: ["pipe", "ignore", "pipe"] });
+    lowerPriority(child.pid);
     return new EpisodeVideoEncoder(child, opts);
   }
 
@@ -188,4 +190,17 @@ export class EpisodeVideoEncoder {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * Encoding is throughput work with a pipe of slack in front of it; a recorder's clock is not.
+ * Below normal priority, the encoders never delay the tick that feeds them on a busy machine.
+ */
+export function lowerPriority(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    os.setPriority(pid, 10);
+  } catch {
+    // Not permitted here (some containers): the encoder runs at normal priority.
+  }
 }

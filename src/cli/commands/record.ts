@@ -1,0 +1,215 @@
+/**
+ * `lerobot-ts record`: LeRobot's `lerobot-record` command line, recording a LeRobot v3.0 dataset
+ * from a follower, a leader and cameras. Everything a flag can get wrong is checked before any
+ * hardware is touched; the dataset is then created (or resumed), the arms and cameras connected,
+ * and the record process run with keyboard control. At the end the dataset is verified.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { lerobotHome } from "../../dataset/paths.js";
+import { parseInfo } from "../../dataset/info.js";
+import { DatasetWriter } from "../../dataset/writer.js";
+import type { Camera, CameraConfig } from "../../hardware/cameras/camera.js";
+import { openCamera, parseCamerasJson } from "../../hardware/cameras/open-camera.js";
+import { armType } from "../../hardware/robots/types.js";
+import type { RecordProcess, RecordState } from "../../processes/record.js";
+import { record, recordFeatures } from "../../processes/record.js";
+import { verifyDataset } from "../../verify/verify.js";
+import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
+import { UsageError } from "../errors.js";
+import { parseBoolFlag, parseIntFlag } from "../flags.js";
+import { keyboardControl } from "../keyboard.js";
+import { recordView } from "../record-view.js";
+import { speaker } from "../speech.js";
+
+export function registerRecord(program: Command): void {
+  const command = program.command("record").description("record a LeRobot v3.0 dataset from a follower arm, a leader arm and cameras (ports may be 'sim')");
+  addArmOptions(command, "robot", "follower arm");
+  addArmOptions(command, "teleop", "leader arm");
+  command
+    .option("--robot.cameras <json>", "cameras as LeRobot's JSON: '{\"front\": {\"type\": \"opencv\", \"index_or_path\": 0, \"width\": 640, \"height\": 480, \"fps\": 30}}' (type synthetic: no hardware)")
+    .option("--dataset.repo_id <id>", "dataset repo id, e.g. me/pick_cube")
+    .option("--dataset.single_task <text>", "the task of every episode, e.g. 'Pick the cube'")
+    .option("--dataset.root <dir>", "dataset folder (default $HF_LEROBOT_HOME/<repo_id>)")
+    .option("--dataset.fps <n>", "frames per second", "30")
+    .option("--dataset.episode_time_s <s>", "seconds per episode", "60")
+    .option("--dataset.reset_time_s <s>", "seconds of reset between episodes", "60")
+    .option("--dataset.num_episodes <n>", "episodes to record (with --resume: episodes to add)", "50")
+    .option("--dataset.video <bool>", "cameras as mp4 videos (true) or PNG images in the parquet (false)", "true")
+    .option("--dataset.vcodec <codec>", "libx264 | libsvtav1 | libx265 | auto", "auto")
+    .option("--dataset.push_to_hub <bool>", "upload to the Hub (not supported yet)", "false")
+    .option("--resume <bool>", "add episodes to an existing dataset", "false")
+    .option("--display_data <bool>", "show a live view (phase, episode, frames, loop rate, late frames, joints)", "false")
+    .option("--play_sounds <bool>", "speak phase changes when a speech tool exists", "false")
+    .action(async (flags: Record<string, string | undefined>) => {
+      const plan = planRecording(flags);
+      const out = process.stdout;
+      const say = plan.playSounds ? speaker() : () => {};
+      const writer = plan.resume ? await DatasetWriter.resume(plan.root, plan.vcodec === "auto" ? {} : { vcodec: plan.vcodec }) : await DatasetWriter.create({
+        root: plan.root, repoId: plan.repoId, fps: plan.fps, robotType: plan.robot.type, features: recordFeatures(plan.cameraConfigs),
+        useVideos: plan.video, vcodec: plan.vcodec,
+      });
+      const episodesBefore = writer.numEpisodes;
+      const cameras: Record<string, Camera> = Object.fromEntries(Object.entries(plan.cameraConfigs).map(([name, c]) => [name, openCamera(name, c)]));
+      const view = plan.display ? recordView(out, Object.keys(cameras)) : undefined;
+      let job: RecordProcess;
+      try {
+        job = await record({
+          robot: plan.robot, teleop: plan.teleop, cameras, sink: writer,
+          dataset: { fps: plan.fps, singleTask: plan.task, episodeTimeS: plan.episodeTimeS, resetTimeS: plan.resetTimeS, numEpisodes: plan.numEpisodes },
+          log: (line) => out.write(`${line}\n`),
+          onStateUpdate: (state) => {
+            view?.state(state);
+            announce(state, say, out, !view);
+          },
+          ...(view ? { onTick: view.tick } : {}),
+        });
+      } catch (error) {
+        await writer.finalize().catch(() => {});
+        // Nothing was recorded: leave no half-made dataset behind that would need --resume.
+        if (!plan.resume && writer.numEpisodes === 0) fs.rmSync(plan.root, { recursive: true, force: true });
+        throw error;
+      }
+      const keys = keyboardControl({ next: () => job.endEpisode(), rerecord: () => job.rerecordEpisode(), stop: () => job.stop() });
+      const onSignal = () => job.stop();
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      out.write(`recording ${plan.numEpisodes} episode(s) of ${plan.episodeTimeS} s into ${plan.root}` +
+        `${keys.active ? " (right arrow / n: next, left arrow / r: re-record, Esc / q: stop)" : ""}\n`);
+      try {
+        job.start();
+        const result = await job.result.catch((error: unknown) => {
+          const saved = writer.numEpisodes - episodesBefore;
+          throw new Error(`recording stopped: ${(error as Error).message}; ${saved} episode(s) of this run are saved in ${plan.root}` +
+            `${writer.numEpisodes > 0 ? "; add more with --resume=true" : ""}`);
+        });
+        view?.close();
+        const late = Object.entries(result.lateFrames).map(([name, n]) => `${name} ${n}`).join(", ") || "no cameras";
+        const pauses = result.savePausesMs.slice(0, -1);
+        out.write(`saved ${result.episodesSaved} episode(s), ${result.framesSaved} frames` +
+          `${result.rerecorded ? `, ${result.rerecorded} take(s) re-recorded` : ""}; overruns ${result.overruns}; late frames: ${late}; ` +
+          `tick lateness p99 ${result.latenessMs.p99.toFixed(2)} ms${pauses.length ? `; longest pause for saving ${Math.max(...pauses).toFixed(0)} ms` : ""}\n`);
+        const report = await verifyDataset(plan.root);
+        out.write(`verify: ${report.valid ? "VALID" : "INVALID"} (${report.summary.errors} errors, ${report.summary.warnings} warnings${report.findings.length ? `: ${[...new Set(report.findings.map((f) => f.check))].join(", ")}` : ""})\n`);
+      } finally {
+        keys.close();
+        view?.close();
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}
+
+interface RecordingPlan {
+  robot: NonNullable<ReturnType<typeof armConfigFromFlags>>;
+  teleop: NonNullable<ReturnType<typeof armConfigFromFlags>>;
+  cameraConfigs: Record<string, CameraConfig>;
+  repoId: string;
+  root: string;
+  task: string;
+  fps: number;
+  episodeTimeS: number;
+  resetTimeS: number;
+  numEpisodes: number;
+  video: boolean;
+  vcodec: string;
+  resume: boolean;
+  display: boolean;
+  playSounds: boolean;
+}
+
+/** Every flag checked, the dataset folder's state included, before anything is opened. */
+function planRecording(flags: Record<string, string | undefined>): RecordingPlan {
+  if (parseBoolFlag("dataset.push_to_hub", flags["dataset.push_to_hub"], false)) {
+    throw new UsageError("--dataset.push_to_hub=true is not supported yet: record locally, then upload the folder with `huggingface-cli upload`");
+  }
+  const robot = armConfigFromFlags(flags, "robot");
+  const teleop = armConfigFromFlags(flags, "teleop");
+  if (!robot) throw new UsageError("--robot.type and --robot.port are required (the follower arm; --robot.port=sim for the simulated one)");
+  if (!teleop) throw new UsageError("--teleop.type and --teleop.port are required (the leader arm; --teleop.port=sim for the simulated one)");
+  try {
+    armType(robot.type, "follower");
+    armType(teleop.type, "leader");
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const repoId = flags["dataset.repo_id"];
+  if (!repoId) throw new UsageError("--dataset.repo_id is required (e.g. --dataset.repo_id=me/pick_cube)");
+  const task = flags["dataset.single_task"];
+  if (!task) throw new UsageError("--dataset.single_task is required (e.g. --dataset.single_task='Pick the cube')");
+  let cameraConfigs: Record<string, CameraConfig> = {};
+  if (flags["robot.cameras"] !== undefined) {
+    try {
+      cameraConfigs = parseCamerasJson(flags["robot.cameras"]);
+      for (const [name, c] of Object.entries(cameraConfigs)) void openCamera(name, c); // validates; starts nothing
+    } catch (error) {
+      throw new UsageError(`--robot.cameras: ${(error as Error).message}`);
+    }
+  }
+  const positive = (name: string) => {
+    const v = Number(flags[name]);
+    if (!(v > 0)) throw new UsageError(`--${name} must be a positive number, got '${flags[name]}'`);
+    return v;
+  };
+  const resetTimeS = Number(flags["dataset.reset_time_s"]);
+  if (!(resetTimeS >= 0)) throw new UsageError(`--dataset.reset_time_s must be a number >= 0, got '${flags["dataset.reset_time_s"]}'`);
+  const fps = parseIntFlag("dataset.fps", flags["dataset.fps"]!, 1);
+  for (const [name, c] of Object.entries(cameraConfigs)) {
+    if (c.fps !== fps) throw new UsageError(`--robot.cameras: camera '${name}' runs at ${c.fps} fps but --dataset.fps is ${fps}; give them the same rate`);
+  }
+  const root = path.resolve(flags["dataset.root"] ?? path.join(lerobotHome(), repoId));
+  const resume = parseBoolFlag("resume", flags.resume, false);
+  const plan: RecordingPlan = {
+    robot, teleop, cameraConfigs, repoId, root, task, fps, resetTimeS,
+    episodeTimeS: positive("dataset.episode_time_s"),
+    numEpisodes: parseIntFlag("dataset.num_episodes", flags["dataset.num_episodes"]!, 1),
+    video: parseBoolFlag("dataset.video", flags["dataset.video"], true),
+    vcodec: flags["dataset.vcodec"] ?? "auto",
+    resume,
+    display: parseBoolFlag("display_data", flags.display_data, false),
+    playSounds: parseBoolFlag("play_sounds", flags.play_sounds, false),
+  };
+  checkDatasetFolder(plan);
+  return plan;
+}
+
+/** A new recording needs a new folder; --resume needs a dataset of the same robot, fps and features. */
+function checkDatasetFolder(plan: RecordingPlan): void {
+  const infoFile = path.join(plan.root, "meta", "info.json");
+  const occupied = fs.existsSync(plan.root) && fs.readdirSync(plan.root).length > 0;
+  if (!plan.resume) {
+    if (occupied) throw new UsageError(`${plan.root} already exists: add episodes with --resume=true, or choose another --dataset.root / --dataset.repo_id`);
+    return;
+  }
+  if (!fs.existsSync(infoFile)) throw new UsageError(`--resume: there is no dataset at ${plan.root} (no meta/info.json)`);
+  let info;
+  try {
+    info = parseInfo(JSON.parse(fs.readFileSync(infoFile, "utf8")));
+  } catch (error) {
+    throw new UsageError(`--resume: ${infoFile}: ${(error as Error).message}`);
+  }
+  if (info.robot_type !== plan.robot.type) throw new UsageError(`--resume: the dataset was recorded with robot type ${info.robot_type}, not ${plan.robot.type}`);
+  if (info.fps !== plan.fps) throw new UsageError(`--resume: the dataset is at ${info.fps} fps, not ${plan.fps} (--dataset.fps)`);
+  const wanted = recordFeatures(plan.cameraConfigs);
+  for (const [key, feature] of Object.entries(wanted)) {
+    const have = info.features[key];
+    const dtype = feature.dtype === "video" && !plan.video ? "image" : feature.dtype;
+    if (!have || have.dtype !== dtype || have.shape.join("x") !== feature.shape.join("x")) {
+      throw new UsageError(`--resume: feature '${key}' (${dtype} ${feature.shape.join("x")}) is not in the dataset as such${have ? ` (it has ${have.dtype} ${have.shape.join("x")})` : ""}`);
+    }
+  }
+  const extra = Object.keys(info.features).filter((k) => (k.startsWith("observation.images.") || k === "action" || k === "observation.state") && !(k in wanted));
+  if (extra.length > 0) throw new UsageError(`--resume: the dataset has ${extra.join(", ")}, which this recording does not give (cameras must match)`);
+}
+
+let lastPhase: string | undefined;
+/** Phase changes, spoken and (without the live view) printed. */
+function announce(state: RecordState, say: (text: string) => void, out: NodeJS.WritableStream, print: boolean): void {
+  if (state.phase === lastPhase) return;
+  lastPhase = state.phase;
+  const text = state.phase === "recording" ? `Recording episode ${state.episode}` : state.phase === "resetting" ? "Reset the environment" : state.phase === "done" ? "Stop recording" : undefined;
+  if (!text) return;
+  say(text);
+  if (print) out.write(`${text}\n`);
+}

@@ -1,0 +1,211 @@
+/**
+ * A camera read through ffmpeg: ffmpeg opens the device (v4l2, avfoundation, dshow, or any input
+ * args) and writes rgb24 frames to a pipe; this class cuts the pipe into frames.
+ *
+ * Three frame buffers rotate (the one being filled, the newest complete one, the one the caller
+ * holds), so no frame allocates. Free-running (the default): a device delivers at its own rate and
+ * only the newest complete frame is kept; older ones are dropped, never queued. Reader-paced
+ * (`readerPaced`): the pipe is paused after each complete frame until `latest()` hands it out, so
+ * ffmpeg produces exactly one frame ahead of the reader (for sources that are not clocked).
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcessByStdio } from "node:child_process";
+import type { Readable } from "node:stream";
+import { lowerPriority } from "../../dataset/video/encoder.js";
+import { findFfmpeg, passthroughArgs, TextTail } from "../../dataset/video/ffmpeg.js";
+import { CameraError } from "./camera.js";
+import type { Camera, CameraFrame } from "./camera.js";
+
+export interface FfmpegCameraOptions {
+  name: string;
+  /** Size of the frames handed out; ffmpeg scales if the device delivers another size. */
+  width: number;
+  height: number;
+  fps: number;
+  /** ffmpeg arguments up to and including `-i <input>`. */
+  inputArgs: string[];
+  /** What the input is, for messages: "/dev/video0", "lavfi testsrc2". */
+  source: string;
+  /** ffmpeg filters applied before scaling (e.g. "transpose=clock" for a rotated camera). */
+  videoFilter?: string;
+  /** "bgr24" for LeRobot's color_mode "bgr". */
+  pixelFormat?: "rgb24" | "bgr24";
+  /** start() rejects if no frame arrived by then. Default 5000. */
+  firstFrameTimeoutMs?: number;
+  /** start() keeps reading (and dropping) frames this long after the first one, as LeRobot's warmup_s. */
+  warmupMs?: number;
+  readerPaced?: boolean;
+}
+
+const BUSY_HINTS =
+  "check it is not used by another program; USB bandwidth: put cameras on different USB buses (lsusb -t), lower fps or resolution, or use input_format mjpeg";
+
+type FfmpegChild = ChildProcessByStdio<null, Readable, Readable>;
+
+export class FfmpegCamera implements Camera {
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  private readonly options: FfmpegCameraOptions;
+  private readonly frameBytes: number;
+  private child: FfmpegChild | undefined;
+  private readonly stderr = new TextTail();
+  private filling: Uint8Array;
+  private filled = 0;
+  private newest: Uint8Array | undefined;
+  private newestAtMs = 0;
+  private spare: Uint8Array | undefined;
+  private handed: CameraFrame | undefined;
+  /** Complete frames received from ffmpeg. */
+  private received = 0;
+  private state: "idle" | "starting" | "running" | "failed" | "stopping" | "stopped" = "idle";
+  private readonly listeners = new Set<(error: Error) => void>();
+  private firstFrame: (() => void) | undefined;
+  /** Resolves when ffmpeg has exited and its pipes are closed. */
+  private closed: Promise<void> = Promise.resolve();
+
+  constructor(options: FfmpegCameraOptions) {
+    this.options = options;
+    this.name = options.name;
+    this.width = options.width;
+    this.height = options.height;
+    this.fps = options.fps;
+    this.frameBytes = options.width * options.height * 3;
+    this.filling = new Uint8Array(this.frameBytes);
+  }
+
+  /** ffmpeg's process id while it runs (tests kill it to simulate a lost device). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== "idle") throw new CameraError(`camera '${this.name}' was already started`, this.name);
+    this.state = "starting";
+    const ffmpeg = await findFfmpeg();
+    const o = this.options;
+    const args = [
+      "-hide_banner", "-nostdin", "-loglevel", "error",
+      ...o.inputArgs,
+      "-an",
+      ...(o.videoFilter !== undefined ? ["-vf", o.videoFilter] : []),
+      ...passthroughArgs(ffmpeg),
+      "-f", "rawvideo", "-pix_fmt", o.pixelFormat ?? "rgb24", "-s", `${this.width}x${this.height}`, "pipe:1",
+    ];
+    const child = spawn(ffmpeg.path, args, { stdio: ["ignore", "pipe", "pipe"] });
+    // A generated source has a frame of slack ahead of its reader; a real device keeps its priority.
+    if (o.readerPaced) lowerPriority(child.pid);
+    this.child = child;
+    child.stdout.on("data", (chunk: Buffer) => this.take(chunk));
+    child.stderr.on("data", (chunk: Buffer) => this.stderr.push(chunk));
+    // Report an exit only once stderr is drained, so the message has ffmpeg's last words.
+    const stderrClosed = new Promise<void>((resolve) => child.stderr.once("close", () => resolve()));
+    const exit = new Promise<string>((resolve) => {
+      child.once("error", (err) => resolve(`could not run ffmpeg at ${ffmpeg.path}: ${err.message}`));
+      child.once("exit", (code, signal) => resolve(signal !== null ? `ffmpeg was killed (${signal})` : `ffmpeg exited with code ${code}`));
+    });
+    this.closed = new Promise((resolve) => {
+      child.once("close", () => resolve());
+      child.once("error", () => resolve());
+    });
+    const ended = Promise.all([exit, stderrClosed]).then(([how]) => this.lastWords(how));
+
+    const timeoutMs = o.firstFrameTimeoutMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      new Promise<"frame">((resolve) => (this.firstFrame = () => resolve("frame"))),
+      ended.then((why) => ({ why })),
+      new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    this.firstFrame = undefined;
+    if (outcome !== "frame") {
+      const failure =
+        outcome === "timeout"
+          ? `camera '${this.name}' (${o.source}) delivered no frame in ${timeoutMs / 1000} s: ${BUSY_HINTS}`
+          : `camera '${this.name}' (${o.source}) could not start: ${outcome.why}; lerobot-ts find-cameras lists the cameras; ${BUSY_HINTS}`;
+      await this.stop();
+      throw new CameraError(failure, this.name);
+    }
+    if (this.state !== "starting") throw new CameraError(`camera '${this.name}' was stopped while starting`, this.name);
+    this.state = "running";
+    void ended.then((why) => this.fail(`camera '${this.name}' (${o.source}) stopped delivering frames: ${why}`));
+    if (o.warmupMs) await new Promise((resolve) => setTimeout(resolve, o.warmupMs));
+  }
+
+  latest(): CameraFrame | undefined {
+    const newest = this.newest;
+    if (newest === undefined) return this.handed;
+    this.newest = undefined;
+    if (this.handed) this.spare = this.handed.data;
+    this.handed = { data: newest, sequence: this.received - 1, receivedAtMs: this.newestAtMs };
+    if (this.options.readerPaced) this.child?.stdout.resume();
+    return this.handed;
+  }
+
+  onError(listener: (error: Error) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (this.state === "stopped" || this.state === "idle" || !child) {
+      this.state = "stopped";
+      return;
+    }
+    this.state = "stopping";
+    // A paused stdout with unread bytes would never close; drop it and end ffmpeg at once.
+    child.stdout.destroy();
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await this.closed;
+    this.state = "stopped";
+  }
+
+  /** Copies a stdout chunk into the frame being filled, completing as many frames as it holds. */
+  private take(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(this.frameBytes - this.filled, chunk.length - offset);
+      this.filling.set(chunk.subarray(offset, offset + n), this.filled);
+      this.filled += n;
+      offset += n;
+      if (this.filled < this.frameBytes) return;
+      this.completeFrame();
+      if (this.options.readerPaced) {
+        const stdout = this.child?.stdout;
+        stdout?.pause();
+        // Pause before unshift: a flowing stream would re-emit the rest at once.
+        if (offset < chunk.length) stdout?.unshift(chunk.subarray(offset));
+        return;
+      }
+    }
+  }
+
+  private completeFrame(): void {
+    const complete = this.filling;
+    // The dropped newest frame (free-running) or the spare becomes the next one to fill.
+    const next = this.newest ?? this.spare ?? new Uint8Array(this.frameBytes);
+    if (next === this.spare) this.spare = undefined;
+    this.newest = complete;
+    this.newestAtMs = performance.now();
+    this.filling = next;
+    this.filled = 0;
+    this.received++;
+    this.firstFrame?.();
+  }
+
+  private lastWords(how: string): string {
+    const lines = this.stderr.toString().split("\n").filter((line) => line.trim() !== "");
+    const last = lines[lines.length - 1];
+    return last === undefined ? how : `${how}: ${last.trim()}`;
+  }
+
+  private fail(message: string): void {
+    if (this.state !== "running") return;
+    this.state = "failed";
+    const error = new CameraError(message, this.name);
+    for (const listener of this.listeners) listener(error);
+  }
+}

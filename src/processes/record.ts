@@ -1,0 +1,371 @@
+/**
+ * record(config): LeRobot's record loop as a process object. One clock at `fps`: every tick reads
+ * the follower (observation.state), reads the leader (action), sends the action to the follower
+ * and takes the latest frame of each camera; while an episode is recorded, that is one frame of
+ * the dataset (timestamp = frame_index / fps). Phases as LeRobot: record `episodeTimeS`, then
+ * reset `resetTimeS` (teleoperation goes on, nothing is kept; no reset after the last episode).
+ * Saving runs during the reset, so the loop does not pause for it. A re-recorded take is discarded
+ * whole (its video clip included) before the next take starts.
+ */
+import type { Frame } from "../dataset/writer.js";
+import type { Camera, CameraConfig } from "../hardware/cameras/camera.js";
+import { CameraError } from "../hardware/cameras/camera.js";
+import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
+import { SOArm } from "../hardware/robots/so-arm.js";
+import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
+import type { HardwareProcess } from "./process.js";
+import { deferred } from "./process.js";
+
+/** Where recorded frames go. DatasetWriter is one; a library user may keep frames in memory instead. */
+export interface RecordSink {
+  /** Optional: get ready for an episode (DatasetWriter starts its encoders). */
+  prepareEpisode?(): Promise<void>;
+  addFrame(frame: Frame): Promise<void>;
+  saveEpisode(): Promise<unknown>;
+  discardEpisode(): Promise<void>;
+  finalize(): Promise<unknown>;
+}
+
+export interface RecordDatasetConfig {
+  fps?: number;
+  singleTask: string;
+  /** Seconds of each episode (LeRobot default 60). */
+  episodeTimeS?: number;
+  /** Seconds of reset between episodes (LeRobot default 60). */
+  resetTimeS?: number;
+  /** Episodes to record (LeRobot default 50); with a resumed sink, episodes to add. */
+  numEpisodes?: number;
+}
+
+export type RecordPhase = "ready" | "recording" | "resetting" | "saving" | "done" | "stopped" | "failed";
+
+export interface RecordState {
+  phase: RecordPhase;
+  /** Episode being recorded (counting from the first one of this run). */
+  episode: number;
+  episodesSaved: number;
+  /** Frames of the current take. */
+  frames: number;
+  /** Seconds into the current phase. */
+  phaseElapsedS: number;
+  /** Achieved loop rate over the last second. */
+  loopHz: number;
+  /** Ticks whose work ran past the next tick's time. */
+  overruns: number;
+  /** Per camera: ticks that got no new frame (the previous one was repeated). */
+  lateFrames: Record<string, number>;
+  rerecorded: number;
+  error: string | undefined;
+}
+
+export interface RecordTick {
+  tick: number;
+  phase: RecordPhase;
+  episode: number;
+  /** frame_index in the episode when recording, else undefined. */
+  frameIndex: number | undefined;
+  observation: Record<string, number>;
+  action: Record<string, number>;
+  /** Per camera: the camera frame sequence used (a repeat means the camera was late). */
+  cameraSequences: Record<string, number>;
+  lateMs: number;
+}
+
+export interface RecordResult {
+  episodesSaved: number;
+  framesSaved: number;
+  rerecorded: number;
+  overruns: number;
+  lateFrames: Record<string, number>;
+  /** Tick start lateness (ms) over the whole run. */
+  latenessMs: { p50: number; p99: number; max: number };
+  /** Per saved episode: how long the loop waited for its save after the reset (ms). */
+  savePausesMs: number[];
+  /** Most frames waiting for the sink at once (the sink is fed off the tick, in order). */
+  maxBacklog: number;
+}
+
+export interface RecordConfig {
+  robot: SOArmConfig;
+  teleop: SOArmConfig;
+  /** Cameras by name (LeRobot's `--robot.cameras`); each frame key is observation.images.<name>. */
+  cameras: Record<string, Camera>;
+  dataset: RecordDatasetConfig;
+  sink: RecordSink;
+  onStateUpdate?: (state: RecordState) => void;
+  onTick?: (tick: RecordTick) => void;
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  connect?: { robot?: ConnectArmOptions; teleop?: ConnectArmOptions };
+}
+
+export interface RecordProcess extends HardwareProcess<RecordState, RecordResult> {
+  /** End the current episode now and keep it (LeRobot's right arrow). */
+  endEpisode(): void;
+  /** Throw the current take away and record it again after a reset (LeRobot's left arrow). */
+  rerecordEpisode(): void;
+}
+
+/** The dataset features a record of these arms and cameras produces (LeRobot's names and shapes). */
+export function recordFeatures(cameras: Record<string, Pick<CameraConfig, "width" | "height">>): Record<string, { dtype: string; shape: number[]; names: string[] }> {
+  const joints = SO_MOTOR_NAMES.map((m) => `${m}.pos`);
+  const features: Record<string, { dtype: string; shape: number[]; names: string[] }> = {
+    action: { dtype: "float32", shape: [joints.length], names: joints },
+    "observation.state": { dtype: "float32", shape: [joints.length], names: joints },
+  };
+  for (const [name, c] of Object.entries(cameras)) {
+    features[`observation.images.${name}`] = { dtype: "video", shape: [c.height, c.width, 3], names: ["height", "width", "channels"] };
+  }
+  return features;
+}
+
+/** A camera whose newest frame is older than this has stopped delivering. */
+const STALE_FRAME_MS = 1000;
+
+export async function record(config: RecordConfig): Promise<RecordProcess> {
+  const fps = config.dataset.fps ?? 30;
+  const episodeFrames = Math.round((config.dataset.episodeTimeS ?? 60) * fps);
+  const resetTicks = Math.round((config.dataset.resetTimeS ?? 60) * fps);
+  const numEpisodes = config.dataset.numEpisodes ?? 50;
+  if (!(fps > 0) || episodeFrames < 1 || resetTicks < 0 || !(numEpisodes >= 1)) {
+    throw new RangeError(`record needs fps > 0, episodeTimeS >= 1 / fps, resetTimeS >= 0 and numEpisodes >= 1`);
+  }
+  armType(config.robot.type, "follower");
+  armType(config.teleop.type, "leader");
+  const base = { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}) };
+  const leader = await SOArm.connect(config.teleop, { ...base, ...config.connect?.teleop });
+  let follower: SOArm;
+  try {
+    follower = await SOArm.connect(config.robot, { ...base, ...config.connect?.robot });
+  } catch (error) {
+    await leader.disconnect();
+    throw error;
+  }
+  const cameras = Object.entries(config.cameras);
+  try {
+    await Promise.all(cameras.map(([, camera]) => camera.start()));
+  } catch (error) {
+    await Promise.all([leader.disconnect(), follower.disconnect(), ...cameras.map(([, c]) => c.stop().catch(() => {}))]);
+    throw error;
+  }
+
+  const state: RecordState = {
+    phase: "ready", episode: 0, episodesSaved: 0, frames: 0, phaseElapsedS: 0, loopHz: 0, overruns: 0,
+    lateFrames: Object.fromEntries(cameras.map(([name]) => [name, 0])), rerecorded: 0, error: undefined,
+  };
+  const update = (patch: Partial<RecordState>) => {
+    Object.assign(state, patch);
+    config.onStateUpdate?.({ ...state, lateFrames: { ...state.lateFrames } });
+  };
+  const outcome = deferred<RecordResult>();
+  const lateness: number[] = [];
+  const savePausesMs: number[] = [];
+  const lastSequence = new Map<string, number>();
+  const recentTicks: number[] = [];
+  let framesSaved = 0;
+  let started = false;
+  let finished = false;
+  let stopRequested = false;
+  let endRequested = false;
+  let rerecordRequested = false;
+  let failure: unknown;
+  const wake: (() => void)[] = [];
+  const failNow = (error: unknown) => {
+    failure ??= error;
+    for (const w of wake.splice(0)) w();
+  };
+  // Frames go to the sink off the tick, in order: a busy encoder delays writing, never the clock.
+  let writing: Promise<void> = Promise.resolve();
+  let backlog = 0;
+  let maxBacklog = 0;
+  const maxBacklogAllowed = Math.max(2 * fps, 30);
+  const enqueue = (frame: Frame) => {
+    backlog++;
+    maxBacklog = Math.max(maxBacklog, backlog);
+    if (backlog > maxBacklogAllowed) {
+      failNow(new Error(`the dataset writer fell ${backlog} frames behind: the video encoder cannot keep up with these cameras; lower their resolution or fps, or use --dataset.vcodec=libx264`));
+    }
+    writing = writing.then(() => config.sink.addFrame(frame)).then(
+      () => { backlog--; recycle(frame); },
+      (error: unknown) => { backlog--; failNow(error); },
+    );
+  };
+  // Frame copies come from a pool and go back once the sink has taken them: at 2 x 640x480 x 30 fps,
+  // a fresh copy per tick is 55 MB/s of garbage, and collecting it stalls the clock.
+  const pool = new Map<number, Uint8Array[]>();
+  const copyFrame = (data: Uint8Array): Uint8Array => {
+    const copy = pool.get(data.length)?.pop() ?? new Uint8Array(data.length);
+    copy.set(data);
+    return copy;
+  };
+  const recycle = (frame: Frame) => {
+    for (const [key, value] of Object.entries(frame)) {
+      if (!key.startsWith("observation.images.") || !(value instanceof Uint8Array)) continue;
+      const free = pool.get(value.length) ?? [];
+      free.push(value);
+      pool.set(value.length, free);
+    }
+  };
+  /** Every queued frame handed to the sink (before a save or discard). */
+  const drained = async () => {
+    await writing;
+    if (failure) throw failure;
+  };
+  for (const [name, camera] of cameras) camera.onError((error) => failNow(new CameraError(`camera '${name}' stopped: ${error.message}`, name)));
+  for (const arm of [leader, follower]) {
+    arm.bus.transport.onClose((error) => { if (error) failNow(new Error(`${arm.role} arm on ${arm.port} was lost: ${error.message}`)); });
+  }
+
+  let t0 = 0;
+  let tickIndex = 0;
+  /** Run one tick at its slot on the clock; resolves with what it read. */
+  const tick = async (phase: RecordPhase, frameIndex: number | undefined): Promise<void> => {
+    const scheduled = t0 + (tickIndex * 1000) / fps;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await new Promise<void>((resolve) => { const t = setTimeout(resolve, wait); wake.push(() => { clearTimeout(t); resolve(); }); });
+    if (failure) throw failure;
+    const lateMs = Math.max(0, performance.now() - scheduled);
+    lateness.push(lateMs);
+    const observation = await follower.readPositions();
+    const action = await leader.readPositions();
+    await follower.sendAction(action);
+    const cameraSequences: Record<string, number> = {};
+    const images: Record<string, Uint8Array> = {};
+    const now = performance.now();
+    for (const [name, camera] of cameras) {
+      const frame = camera.latest();
+      if (!frame || now - frame.receivedAtMs > STALE_FRAME_MS) {
+        throw new CameraError(`camera '${name}' delivered no frame for ${frame ? ((now - frame.receivedAtMs) / 1000).toFixed(1) : "?"} s ` +
+          "(USB bandwidth: put cameras on different USB buses (lsusb -t), or lower fps or resolution)", name);
+      }
+      // A repeat is counted, never hidden: the camera had no newer frame at this tick.
+      if (lastSequence.get(name) === frame.sequence) state.lateFrames[name]! += 1;
+      lastSequence.set(name, frame.sequence);
+      cameraSequences[name] = frame.sequence;
+      // Copied: the camera reuses its buffer, and the frame waits in the sink's queue.
+      images[`observation.images.${name}`] = copyFrame(frame.data);
+    }
+    if (frameIndex !== undefined) {
+      enqueue({ task: config.dataset.singleTask, action: SO_MOTOR_NAMES.map((m) => action[`${m}.pos`]!), "observation.state": SO_MOTOR_NAMES.map((m) => observation[`${m}.pos`]!), ...images } as Frame);
+    }
+    tickIndex++;
+    const done = performance.now();
+    // Work that ran past the next slot is an overrun; the next tick then starts at once.
+    if (done > t0 + (tickIndex * 1000) / fps) {
+      state.overruns++;
+      tickIndex = Math.ceil(((done - t0) * fps) / 1000);
+    }
+    recentTicks.push(done);
+    while (recentTicks[0]! < done - 1000) recentTicks.shift();
+    state.loopHz = recentTicks.length;
+    config.onTick?.({ tick: tickIndex - 1, phase, episode: state.episode, frameIndex, observation, action, cameraSequences, lateMs });
+  };
+
+  /** Ticks of one phase: `ticks` of them, or until asked to end. */
+  const runPhase = async (phase: RecordPhase, ticks: number, recording: boolean): Promise<number> => {
+    update({ phase, phaseElapsedS: 0, frames: 0 });
+    let k = 0;
+    while (k < ticks && !stopRequested && !(recording && (endRequested || rerecordRequested)) && !(!recording && endRequested)) {
+      await tick(phase, recording ? k : undefined);
+      k++;
+      if (recording) state.frames = k;
+      state.phaseElapsedS = k / fps;
+      if (k % Math.max(1, Math.round(fps / 10)) === 0) update({});
+    }
+    return k;
+  };
+
+  const run = async (): Promise<RecordResult> => {
+    // Encoders spawned before the clock starts: the first tick must not wait for them.
+    await config.sink.prepareEpisode?.();
+    t0 = performance.now();
+    while (state.episodesSaved < numEpisodes && !stopRequested) {
+      endRequested = false;
+      rerecordRequested = false;
+      await config.sink.prepareEpisode?.();
+      const frames = await runPhase("recording", episodeFrames, true);
+      await drained();
+      if (rerecordRequested) {
+        await config.sink.discardEpisode();
+        update({ rerecorded: state.rerecorded + 1 });
+        config.log?.(`re-recording episode ${state.episode}`);
+        endRequested = false;
+        if (!stopRequested) await runPhase("resetting", resetTicks, false);
+        continue;
+      }
+      if (frames === 0) break; // stopped before the first frame: nothing to keep
+      // The save runs while the person resets the scene; the loop only waits for what is left of it.
+      const saving = config.sink.saveEpisode().then(() => {
+        framesSaved += frames;
+        update({ episodesSaved: state.episodesSaved + 1 });
+      });
+      saving.catch(() => {});
+      const last = state.episodesSaved + 1 >= numEpisodes;
+      update({ episode: state.episode + 1 });
+      if (!last && !stopRequested) {
+        endRequested = false;
+        await runPhase("resetting", resetTicks, false);
+        if (rerecordRequested) config.log?.("episode already saved: re-record works while an episode is being recorded");
+      }
+      const waitStart = performance.now();
+      update({ phase: "saving" });
+      await saving;
+      savePausesMs.push(performance.now() - waitStart);
+    }
+    await config.sink.finalize();
+    const sorted = [...lateness].sort((a, b) => a - b);
+    const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+    return {
+      episodesSaved: state.episodesSaved, framesSaved, rerecorded: state.rerecorded, overruns: state.overruns,
+      lateFrames: { ...state.lateFrames }, latenessMs: { p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? 0 }, savePausesMs, maxBacklog,
+    };
+  };
+
+  const shutdown = async () => {
+    await Promise.all([follower.disconnect(), leader.disconnect(), ...cameras.map(([, c]) => c.stop().catch(() => {}))]);
+  };
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      run().then(
+        async (result) => {
+          finished = true;
+          await shutdown();
+          update({ phase: stopRequested ? "stopped" : "done" });
+          outcome.resolve(result);
+        },
+        async (error: unknown) => {
+          finished = true;
+          await writing.catch(() => {});
+          // What was saved stays saved; the take in progress is dropped.
+          await config.sink.discardEpisode().catch(() => {});
+          await config.sink.finalize().catch(() => {});
+          await shutdown();
+          update({ phase: "failed", error: error instanceof Error ? error.message : String(error) });
+          outcome.reject(error);
+        },
+      );
+    },
+    stop() {
+      if (finished) return;
+      stopRequested = true;
+      if (!started) {
+        finished = true;
+        void shutdown().then(() => config.sink.finalize()).finally(() => {
+          update({ phase: "stopped" });
+          outcome.resolve({ episodesSaved: 0, framesSaved: 0, rerecorded: 0, overruns: 0, lateFrames: { ...state.lateFrames }, latenessMs: { p50: 0, p99: 0, max: 0 }, savePausesMs: [], maxBacklog: 0 });
+        });
+      }
+    },
+    endEpisode() {
+      endRequested = true;
+    },
+    rerecordEpisode() {
+      rerecordRequested = true;
+    },
+    getState: () => ({ ...state, lateFrames: { ...state.lateFrames } }),
+    result: outcome.promise,
+  };
+}
