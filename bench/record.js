@@ -44,7 +44,7 @@ const job = await record({
   dataset: { fps: FPS, singleTask: "pick the cube", episodeTimeS: EPISODE_S, resetTimeS: RESET_S, numEpisodes: EPISODES },
   sink: writer,
   onTick: (t) => {
-    starts.push(performance.now() - t.lateMs);
+    starts.push(t.startedAtMs);
     lateness.push(t.lateMs);
   },
 });

@@ -264,14 +264,26 @@ export class DatasetWriter {
    * features is refused with an error naming the feature, and nothing is added.
    */
   /**
-   * Start the cameras' encoders now, so the first addFrame of the next episode does not spawn
-   * them (a recorder calls this before an episode starts; after a save it happens by itself).
+   * Whether a save (or discard) starts the next take's encoders at once. A recorder that wants
+   * to choose the moment (spawning a process blocks Node for 20-50 ms) sets this to false and
+   * calls prepareEpisode() between its ticks.
    */
-  async prepareEpisode(): Promise<void> {
+  prestartEncoders = true;
+
+  /**
+   * Start the cameras' encoders for the next episode, so its first addFrame does not spawn them.
+   * With `oneAtATime`, starts at most one; resolves true once every camera's encoder runs.
+   */
+  async prepareEpisode(options: { oneAtATime?: boolean } = {}): Promise<boolean> {
     this.assertOpen();
-    if (this.buffer.size > 0 || this.cameras.length === 0) return;
-    await this.startEncoders();
-    for (const camera of this.cameras) camera.encoder!.keepAlive(false);
+    if (this.buffer.size > 0) return true;
+    for (const camera of this.cameras) {
+      if (camera.encoder) continue;
+      await this.startEncoders(options.oneAtATime ? 1 : Infinity);
+      for (const c of this.cameras) c.encoder?.keepAlive(false);
+      if (options.oneAtATime) return this.cameras.every((c) => c.encoder);
+    }
+    return true;
   }
 
   async addFrame(frame: Frame): Promise<void> {
@@ -331,9 +343,13 @@ export class DatasetWriter {
     const taskOf = (t: string) => this.taskIndex.get(t) ?? this.tasks.length + newTasks.indexOf(t);
     const defaults = defaultColumns(length, this.info.fps, episodeIndex, fromIndex, this.buffer.tasks.map(taskOf));
 
+    // Between the CPU-heavy steps the event loop gets a turn: a recorder's clock runs on it.
+    await breathe();
     const episodeStats = this.episodeStats(defaults);
     const statsMs = lap();
+    await breathe();
     const batch = this.episodeBatch(length, defaults);
+    await breathe();
 
     // Data parquet: current file plus this episode, unless that would pass the size limit.
     if (this.dataCursor.exists && this.dataFileFrames > 0) {
@@ -342,7 +358,9 @@ export class DatasetWriter {
     }
     const dataFile = this.dataPath(this.dataCursor);
     const episodeBytes = encodeParquet(new arrow.Table([batch]));
+    await breathe();
     const dataPlan = this.dataCursor.exists ? this.planDataAppend(dataFile, episodeBytes) : undefined;
+    await breathe();
 
     // Videos: append each clip to its camera's current file (atomically) and read back where it landed.
     const videoLocations: Record<string, EpisodeVideoLocation> = {};
@@ -370,7 +388,9 @@ export class DatasetWriter {
     };
     const metaFile = this.metaPath(this.metaCursor);
     const metaRows = [...this.metaRows, record];
+    await breathe();
     const metaBytes = encodeParquet(buildEpisodesTable(metaRows, this.info.features));
+    await breathe();
 
     const tasks = [...this.tasks, ...newTasks];
     const stats = this.stats ? aggregateStats([this.stats, episodeStats]) : episodeStats;
@@ -443,10 +463,12 @@ export class DatasetWriter {
     }
   }
 
-  /** Start the cameras' encoders if they are not running yet. */
-  private async startEncoders(): Promise<void> {
+  /** Start the cameras' encoders that are not running yet (at most `limit` of them). */
+  private async startEncoders(limit = Infinity): Promise<void> {
+    let started = 0;
     for (const camera of this.cameras) {
       if (camera.encoder) continue;
+      if (started++ >= limit) return;
       const outPath = path.join(this.root, TMP_DIR, `${safeName(camera.key)}-${++this.clipCounter}.mp4`);
       await fs.promises.mkdir(path.dirname(outPath), { recursive: true });
       camera.encoder = EpisodeVideoEncoder.start({
@@ -574,6 +596,7 @@ export class DatasetWriter {
       camera.stats = new ImageStatsAccumulator(camera.width, camera.height);
     }
     this.imageStats = imageAccumulators(this.info.features);
+    if (!this.prestartEncoders) return;
     await this.startEncoders();
     for (const camera of this.cameras) camera.encoder!.keepAlive(false);
   }
@@ -724,4 +747,9 @@ async function removeStagedFiles(root: string): Promise<void> {
     }
   };
   for (const sub of ["meta", "data", "videos"]) await walk(path.join(root, sub));
+}
+
+/** Let the event loop run pending timers and I/O before the next synchronous step. */
+function breathe(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

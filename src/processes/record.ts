@@ -18,8 +18,13 @@ import { deferred } from "./process.js";
 
 /** Where recorded frames go. DatasetWriter is one; a library user may keep frames in memory instead. */
 export interface RecordSink {
-  /** Optional: get ready for an episode (DatasetWriter starts its encoders). */
-  prepareEpisode?(): Promise<void>;
+  /**
+   * Optional: get ready for the next episode (DatasetWriter starts its encoders), one piece per
+   * call when `oneAtATime`; resolves true when ready. The loop calls it between ticks.
+   */
+  prepareEpisode?(options?: { oneAtATime?: boolean }): Promise<boolean | void>;
+  /** Optional: when present, the loop sets it false and prepares episodes itself (DatasetWriter). */
+  prestartEncoders?: boolean;
   addFrame(frame: Frame): Promise<void>;
   saveEpisode(): Promise<unknown>;
   discardEpisode(): Promise<void>;
@@ -68,6 +73,8 @@ export interface RecordTick {
   action: Record<string, number>;
   /** Per camera: the camera frame sequence used (a repeat means the camera was late). */
   cameraSequences: Record<string, number>;
+  /** performance.now() when the tick started its work, and how late that was against its slot, ms. */
+  startedAtMs: number;
   lateMs: number;
 }
 
@@ -224,7 +231,8 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     const wait = scheduled - performance.now();
     if (wait > 0) await new Promise<void>((resolve) => { const t = setTimeout(resolve, wait); wake.push(() => { clearTimeout(t); resolve(); }); });
     if (failure) throw failure;
-    const lateMs = Math.max(0, performance.now() - scheduled);
+    const startedAtMs = performance.now();
+    const lateMs = Math.max(0, startedAtMs - scheduled);
     lateness.push(lateMs);
     const observation = await follower.readPositions();
     const action = await leader.readPositions();
@@ -258,7 +266,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     recentTicks.push(done);
     while (recentTicks[0]! < done - 1000) recentTicks.shift();
     state.loopHz = recentTicks.length;
-    config.onTick?.({ tick: tickIndex - 1, phase, episode: state.episode, frameIndex, observation, action, cameraSequences, lateMs });
+    config.onTick?.({ tick: tickIndex - 1, phase, episode: state.episode, frameIndex, observation, action, cameraSequences, startedAtMs, lateMs });
   };
 
   /** Ticks of one phase: `ticks` of them, or until asked to end. */
@@ -268,6 +276,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     while (k < ticks && !stopRequested && !(recording && (endRequested || rerecordRequested)) && !(!recording && endRequested)) {
       await tick(phase, recording ? k : undefined);
       k++;
+      if (!recording && saveDone) await prepareBetweenTicks();
       if (recording) state.frames = k;
       state.phaseElapsedS = k / fps;
       if (k % Math.max(1, Math.round(fps / 10)) === 0) update({});
@@ -275,14 +284,26 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     return k;
   };
 
+  // Starting a process blocks Node for 20-50 ms: the loop starts the sink's encoders itself, one
+  // right after a tick, where the slack until the next slot absorbs it.
+  if ("prestartEncoders" in config.sink) config.sink.prestartEncoders = false;
+  let prepared = false;
+  /** No save in flight: the sink is free to start the next episode's encoders. */
+  let saveDone = true;
+  const prepareBetweenTicks = async () => {
+    if (prepared || !config.sink.prepareEpisode) return;
+    prepared = (await config.sink.prepareEpisode({ oneAtATime: true })) !== false;
+  };
+
   const run = async (): Promise<RecordResult> => {
-    // Encoders spawned before the clock starts: the first tick must not wait for them.
+    // The first episode's encoders start before the clock does.
     await config.sink.prepareEpisode?.();
     t0 = performance.now();
     while (state.episodesSaved < numEpisodes && !stopRequested) {
       endRequested = false;
       rerecordRequested = false;
-      await config.sink.prepareEpisode?.();
+      while (!prepared && config.sink.prepareEpisode) await prepareBetweenTicks();
+      prepared = false;
       const frames = await runPhase("recording", episodeFrames, true);
       await drained();
       if (rerecordRequested) {
@@ -295,7 +316,9 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
       }
       if (frames === 0) break; // stopped before the first frame: nothing to keep
       // The save runs while the person resets the scene; the loop only waits for what is left of it.
+      saveDone = false;
       const saving = config.sink.saveEpisode().then(() => {
+        saveDone = true;
         framesSaved += frames;
         update({ episodesSaved: state.episodesSaved + 1 });
       });

@@ -11,7 +11,6 @@
 import { spawn } from "node:child_process";
 import type { ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
-import { lowerPriority } from "../../dataset/video/encoder.js";
 import { findFfmpeg, passthroughArgs, TextTail } from "../../dataset/video/ffmpeg.js";
 import { CameraError } from "./camera.js";
 import type { Camera, CameraFrame } from "./camera.js";
@@ -94,8 +93,6 @@ export class FfmpegCamera implements Camera {
       "-f", "rawvideo", "-pix_fmt", o.pixelFormat ?? "rgb24", "-s", `${this.width}x${this.height}`, "pipe:1",
     ];
     const child = spawn(ffmpeg.path, args, { stdio: ["ignore", "pipe", "pipe"] });
-    // A generated source has a frame of slack ahead of its reader; a real device keeps its priority.
-    if (o.readerPaced) lowerPriority(child.pid);
     this.child = child;
     child.stdout.on("data", (chunk: Buffer) => this.take(chunk));
     child.stderr.on("data", (chunk: Buffer) => this.stderr.push(chunk));
