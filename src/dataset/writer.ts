@@ -269,6 +269,7 @@ export class DatasetWriter {
    * calls prepareEpisode() between its ticks.
    */
   prestartEncoders = true;
+  private warmedUp = false;
 
   /**
    * Start the cameras' encoders for the next episode, so its first addFrame does not spawn them.
@@ -276,6 +277,11 @@ export class DatasetWriter {
    */
   async prepareEpisode(options: { oneAtATime?: boolean } = {}): Promise<boolean> {
     this.assertOpen();
+    if (!this.warmedUp) {
+      // The first parquet encode compiles the WASM encoder (~20 ms): do it now, not in the first save.
+      this.warmedUp = true;
+      encodeParquet(new arrow.Table({ warmup: arrow.makeVector(new Float32Array(1)) }));
+    }
     if (this.buffer.size > 0) return true;
     for (const camera of this.cameras) {
       if (camera.encoder) continue;

@@ -2,11 +2,10 @@
  * A camera read through ffmpeg: ffmpeg opens the device (v4l2, avfoundation, dshow, or any input
  * args) and writes rgb24 frames to a pipe; this class cuts the pipe into frames.
  *
- * Three frame buffers rotate (the one being filled, the newest complete one, the one the caller
- * holds), so no frame allocates. Free-running (the default): a device delivers at its own rate and
- * only the newest complete frame is kept; older ones are dropped, never queued. Reader-paced
- * (`readerPaced`): the pipe is paused after each complete frame until `latest()` hands it out, so
- * ffmpeg produces exactly one frame ahead of the reader (for sources that are not clocked).
+ * Frame buffers are reused, so no frame allocates. Free-running (the default): a device delivers
+ * at its own rate and only the newest complete frame is kept; older ones are dropped, never
+ * queued. Reader-paced (`readerPaced`, for sources that are not clocked): frames are read up to
+ * READ_AHEAD ahead of the reader and handed out in order; the pipe is paused while they wait.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcessByStdio } from "node:child_process";
@@ -41,6 +40,9 @@ const BUSY_HINTS =
 
 type FfmpegChild = ChildProcessByStdio<null, Readable, Readable>;
 
+/** Frames a reader-paced camera reads ahead of its reader. */
+const READ_AHEAD = 2;
+
 export class FfmpegCamera implements Camera {
   readonly name: string;
   readonly width: number;
@@ -58,6 +60,10 @@ export class FfmpegCamera implements Camera {
   private handed: CameraFrame | undefined;
   /** Complete frames received from ffmpeg. */
   private received = 0;
+  /** Reader-paced mode: frames read ahead, oldest first, and buffers free for reuse. */
+  private readonly ready: { data: Uint8Array; atMs: number }[] = [];
+  private readonly pool: Uint8Array[] = [];
+  private handedOut = 0;
   private state: "idle" | "starting" | "running" | "failed" | "stopping" | "stopped" = "idle";
   private readonly listeners = new Set<(error: Error) => void>();
   private firstFrame: (() => void) | undefined;
@@ -132,12 +138,25 @@ export class FfmpegCamera implements Camera {
   }
 
   latest(): CameraFrame | undefined {
+    if (this.options.readerPaced) return this.nextReadAhead();
     const newest = this.newest;
     if (newest === undefined) return this.handed;
     this.newest = undefined;
     if (this.handed) this.spare = this.handed.data;
     this.handed = { data: newest, sequence: this.received - 1, receivedAtMs: this.newestAtMs };
-    if (this.options.readerPaced) this.child?.stdout.resume();
+    return this.handed;
+  }
+
+  /**
+   * Reader-paced: the oldest frame read ahead, in order; ffmpeg reads on while fewer than
+   * READ_AHEAD frames wait, so one slow frame (a busy machine) does not make the reader late.
+   */
+  private nextReadAhead(): CameraFrame | undefined {
+    const next = this.ready.shift();
+    if (!next) return this.handed;
+    if (this.handed) this.pool.push(this.handed.data);
+    this.handed = { data: next.data, sequence: this.handedOut++, receivedAtMs: next.atMs };
+    if (this.ready.length < READ_AHEAD) this.child?.stdout.resume();
     return this.handed;
   }
 
@@ -170,7 +189,7 @@ export class FfmpegCamera implements Camera {
       offset += n;
       if (this.filled < this.frameBytes) return;
       this.completeFrame();
-      if (this.options.readerPaced) {
+      if (this.options.readerPaced && this.ready.length >= READ_AHEAD) {
         const stdout = this.child?.stdout;
         stdout?.pause();
         // Pause before unshift: a flowing stream would re-emit the rest at once.
@@ -181,6 +200,14 @@ export class FfmpegCamera implements Camera {
   }
 
   private completeFrame(): void {
+    if (this.options.readerPaced) {
+      this.ready.push({ data: this.filling, atMs: performance.now() });
+      this.filling = this.pool.pop() ?? new Uint8Array(this.frameBytes);
+      this.filled = 0;
+      this.received++;
+      this.firstFrame?.();
+      return;
+    }
     const complete = this.filling;
     // The dropped newest frame (free-running) or the spare becomes the next one to fill.
     const next = this.newest ?? this.spare ?? new Uint8Array(this.frameBytes);

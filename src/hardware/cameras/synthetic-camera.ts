@@ -2,9 +2,9 @@
  * A camera without hardware: ffmpeg's moving `testsrc2` pattern with a frame counter stamped on
  * top (see frame-counter.ts).
  *
- * Deliberately paced by its reader, unlike a real camera: ffmpeg runs without `-re` and reads one
- * frame ahead; `latest()` hands out that prefetched frame, stamped with its sequence (0, 1, 2, ...
- * counting frames handed out), and only then lets ffmpeg deliver the next one. A recorder that
+ * Deliberately paced by its reader, unlike a real camera: ffmpeg runs without `-re` and a couple
+ * of frames are read ahead; `latest()` hands out the oldest, stamped with its sequence (0, 1, 2,
+ * ... counting frames handed out), and lets ffmpeg deliver another. A recorder that
  * calls latest() once per tick therefore gets consecutive counters, which makes frame k of an
  * episode provably the frame taken at tick k. If ffmpeg has not finished the next frame when
  * latest() is called again, the same frame (same sequence, same buffer) comes back: the recorder
