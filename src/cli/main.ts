@@ -10,6 +10,7 @@ import { registerInspect } from "./commands/inspect.js";
 import { registerCalibrate } from "./commands/calibrate.js";
 import { registerSynthesize } from "./commands/synthesize.js";
 import { registerRecord } from "./commands/record.js";
+import { registerReplay } from "./commands/replay.js";
 import { registerTeleoperate } from "./commands/teleoperate.js";
 import { registerVerify } from "./commands/verify.js";
 import { EXIT_USAGE, QuietExit, reportError } from "./errors.js";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerCalibrate(program);
   registerTeleoperate(program);
   registerRecord(program);
+  registerReplay(program);
   registerFindPort(program);
   registerFindCameras(program);
   for (const command of program.commands) command.exitOverride();

@@ -9,3 +9,5 @@ export { record, recordFeatures } from "./record.js";
 export type { RecordConfig, RecordProcess, RecordSink, RecordState, RecordTick, RecordResult, RecordPhase, RecordDatasetConfig } from "./record.js";
 export { findCameras } from "./find-cameras.js";
 export type { FindCamerasOptions, FoundCamera } from "./find-cameras.js";
+export { replay, episodeActions, detectUnits, checkActionsFit, ReplayError } from "./replay.js";
+export type { ReplayConfig, ReplayState, ReplayStep, ReplayResult, EpisodeActions, JointUnits } from "./replay.js";

@@ -1,0 +1,211 @@
+/**
+ * replay(config): send an episode's actions to a follower at the dataset's fps, paced by one clock,
+ * after moving the arm slowly from where it is to the episode's first pose (so it never jumps).
+ * The dataset's action names must be the robot's, and its units the robot's: a dataset recorded
+ * in -100..100 is refused on a robot in degrees, and the reverse.
+ */
+import type { LeRobotDataset } from "../dataset/reader.js";
+import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
+import { SOArm } from "../hardware/robots/so-arm.js";
+import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
+import type { HardwareProcess } from "./process.js";
+import { deferred } from "./process.js";
+
+export type JointUnits = "degrees" | "range_m100_100";
+
+export class ReplayError extends Error {
+  override name = "ReplayError";
+}
+
+export interface EpisodeActions {
+  /** `<motor>.pos` names, in column order. */
+  names: string[];
+  /** One row per frame. */
+  rows: number[][];
+  fps: number;
+  /** Units the values are in, as detected (or undefined when the values cannot tell). */
+  units: JointUnits | undefined;
+  /** Why the units were detected as such. */
+  unitsEvidence: string | undefined;
+}
+
+/** The actions of one episode, with the units they were recorded in when the values tell. */
+export async function episodeActions(dataset: LeRobotDataset, episode: number, column = "action"): Promise<EpisodeActions> {
+  if (!Number.isInteger(episode) || episode < 0 || episode >= dataset.numEpisodes) {
+    throw new ReplayError(`episode ${episode} does not exist: ${dataset.root} has episodes 0..${dataset.numEpisodes - 1}`);
+  }
+  const feature = dataset.features[column];
+  if (!feature || !Array.isArray(feature.names)) throw new ReplayError(`${dataset.root} has no '${column}' feature with joint names`);
+  const names = feature.names as string[];
+  const { values, dim } = await dataset.readColumn(column, { episodes: [episode] });
+  const rows: number[][] = [];
+  for (let r = 0; r < values.length / dim; r++) rows.push(Array.from(values.subarray(r * dim, (r + 1) * dim) as ArrayLike<number>, Number));
+  const { units, evidence } = detectUnits(dataset, column, names);
+  return { names, rows, fps: dataset.fps, units, unitsEvidence: evidence };
+}
+
+/**
+ * Degrees or -100..100, from the values over the whole dataset (stats.json): a body joint beyond
+ * ±100 is in degrees; a body joint exactly at ±100 was clamped by LeRobot's range mode (a servo
+ * step never lands exactly on ±100 degrees). Otherwise the values cannot tell.
+ */
+export function detectUnits(dataset: LeRobotDataset, column: string, names: string[]): { units: JointUnits | undefined; evidence: string | undefined } {
+  const stats = dataset.stats?.[column];
+  if (!stats) return { units: undefined, evidence: undefined };
+  const min = stats.min as number[];
+  const max = stats.max as number[];
+  for (let j = 0; j < names.length; j++) {
+    if (names[j]!.startsWith("gripper")) continue;
+    if (Math.abs(min[j]!) > 100.0001 || Math.abs(max[j]!) > 100.0001) {
+      return { units: "degrees", evidence: `${names[j]} reaches ${Math.abs(min[j]!) > Math.abs(max[j]!) ? min[j] : max[j]}, beyond ±100` };
+    }
+  }
+  for (let j = 0; j < names.length; j++) {
+    if (names[j]!.startsWith("gripper")) continue;
+    if (Math.abs(min[j]!) === 100 || Math.abs(max[j]!) === 100) return { units: "range_m100_100", evidence: `${names[j]} sits exactly at ${Math.abs(min[j]!) === 100 ? min[j] : max[j]}, LeRobot's range-mode clamp` };
+  }
+  return { units: undefined, evidence: undefined };
+}
+
+/** Refuse actions whose names or units are not the robot's. */
+export function checkActionsFit(actions: EpisodeActions, robot: SOArmConfig): void {
+  const expected = SO_MOTOR_NAMES.map((m) => `${m}.pos`);
+  const missing = expected.filter((n) => !actions.names.includes(n));
+  if (missing.length > 0) throw new ReplayError(`the dataset's actions (${actions.names.join(", ")}) lack ${missing.join(", ")} of ${robot.type}`);
+  const robotUnits: JointUnits = robot.useDegrees === false ? "range_m100_100" : "degrees";
+  if (actions.units && actions.units !== robotUnits) {
+    const say = (u: JointUnits) => (u === "degrees" ? "degrees" : "-100..100 (use_degrees=false)");
+    throw new ReplayError(`the dataset was recorded in ${say(actions.units)} (${actions.unitsEvidence}) but the robot is set to ${say(robotUnits)}; ` +
+      `replay with --robot.use_degrees=${actions.units === "degrees" ? "true" : "false"}`);
+  }
+}
+
+export type ReplayPhase = "ready" | "approaching" | "replaying" | "done" | "stopped" | "failed";
+
+export interface ReplayState {
+  phase: ReplayPhase;
+  frame: number;
+  frames: number;
+  error: string | undefined;
+}
+
+export interface ReplayStep {
+  phase: "approaching" | "replaying";
+  /** Frame of the episode (replaying) or step of the approach. */
+  index: number;
+  sent: Record<string, number>;
+  /** The follower's positions read after the action was sent (when `readObservations`). */
+  observation?: Record<string, number>;
+  lateMs: number;
+}
+
+export interface ReplayResult {
+  frames: number;
+  durationS: number;
+  latenessMs: { p50: number; p99: number };
+}
+
+export interface ReplayConfig {
+  robot: SOArmConfig;
+  actions: EpisodeActions;
+  /** Seconds to move from the present pose to the first action (default 3). */
+  approachS?: number;
+  /** Read the follower after each action (for calibrate-test). */
+  readObservations?: boolean;
+  onStateUpdate?: (state: ReplayState) => void;
+  onStep?: (step: ReplayStep) => void;
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  connect?: ConnectArmOptions;
+  /** An arm already connected (calibrate-test keeps one across episodes); not disconnected at the end. */
+  arm?: SOArm;
+}
+
+export async function replay(config: ReplayConfig): Promise<HardwareProcess<ReplayState, ReplayResult>> {
+  armType(config.robot.type, "follower");
+  checkActionsFit(config.actions, config.robot);
+  const { rows, names, fps } = config.actions;
+  if (rows.length === 0) throw new ReplayError("the episode has no frames");
+  const arm = config.arm ?? await SOArm.connect(config.robot, { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}), ...config.connect });
+  const state: ReplayState = { phase: "ready", frame: 0, frames: rows.length, error: undefined };
+  const update = (patch: Partial<ReplayState>) => {
+    Object.assign(state, patch);
+    config.onStateUpdate?.({ ...state });
+  };
+  const outcome = deferred<ReplayResult>();
+  let started = false;
+  let stopped = false;
+  const lateness: number[] = [];
+  const toAction = (row: number[]) => Object.fromEntries(names.map((n, j) => [n, row[j]!]));
+
+  /** Ticks at `fps` on one clock; `step(k)` runs at slot k. */
+  const paced = async (count: number, step: (k: number, lateMs: number) => Promise<void>) => {
+    const t0 = performance.now();
+    for (let k = 0; k < count && !stopped; k++) {
+      const wait = t0 + (k * 1000) / fps - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const lateMs = Math.max(0, performance.now() - (t0 + (k * 1000) / fps));
+      lateness.push(lateMs);
+      await step(k, lateMs);
+    }
+  };
+
+  const send = async (phase: ReplayStep["phase"], index: number, action: Record<string, number>, lateMs: number) => {
+    const sent = await arm.sendAction(action);
+    const observation = config.readObservations ? await arm.readPositions() : undefined;
+    config.onStep?.({ phase, index, sent, ...(observation ? { observation } : {}), lateMs });
+  };
+
+  const run = async (): Promise<ReplayResult> => {
+    const start = await arm.readPositions();
+    const first = toAction(rows[0]!);
+    const approachSteps = Math.max(1, Math.round((config.approachS ?? 3) * fps));
+    update({ phase: "approaching" });
+    // A smooth (cosine) move from where the arm is to the first pose: no jump at the start.
+    await paced(approachSteps, (k, lateMs) => {
+      const s = (1 - Math.cos((Math.PI * (k + 1)) / approachSteps)) / 2;
+      const action = Object.fromEntries(names.map((n) => [n, start[n]! + (first[n]! - start[n]!) * s]));
+      return send("approaching", k, action, lateMs);
+    });
+    update({ phase: "replaying" });
+    const t0 = performance.now();
+    await paced(rows.length, async (k, lateMs) => {
+      await send("replaying", k, toAction(rows[k]!), lateMs);
+      state.frame = k + 1;
+      if (k % Math.max(1, Math.round(fps / 5)) === 0) update({});
+    });
+    const sorted = [...lateness].sort((a, b) => a - b);
+    const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+    return { frames: state.frame, durationS: (performance.now() - t0) / 1000, latenessMs: { p50: pick(0.5), p99: pick(0.99) } };
+  };
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      run().then(
+        async (result) => {
+          if (!config.arm) await arm.disconnect();
+          update({ phase: stopped ? "stopped" : "done" });
+          outcome.resolve(result);
+        },
+        async (error: unknown) => {
+          if (!config.arm) await arm.disconnect();
+          update({ phase: "failed", error: error instanceof Error ? error.message : String(error) });
+          outcome.reject(error);
+        },
+      );
+    },
+    stop() {
+      stopped = true;
+      if (!started) {
+        void (config.arm ? Promise.resolve() : arm.disconnect()).then(() => {
+          update({ phase: "stopped" });
+          outcome.resolve({ frames: 0, durationS: 0, latenessMs: { p50: 0, p99: 0 } });
+        });
+      }
+    },
+    getState: () => ({ ...state }),
+    result: outcome.promise,
+  };
+}
