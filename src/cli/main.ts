@@ -8,6 +8,7 @@ import { registerFindCameras } from "./commands/find-cameras.js";
 import { registerFindPort } from "./commands/find-port.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerCalibrate } from "./commands/calibrate.js";
+import { registerCalibrateTest } from "./commands/calibrate-test.js";
 import { registerSynthesize } from "./commands/synthesize.js";
 import { registerRecord } from "./commands/record.js";
 import { registerReplay } from "./commands/replay.js";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerTeleoperate(program);
   registerRecord(program);
   registerReplay(program);
+  registerCalibrateTest(program);
   registerFindPort(program);
   registerFindCameras(program);
   for (const command of program.commands) command.exitOverride();

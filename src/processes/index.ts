@@ -11,3 +11,5 @@ export { findCameras } from "./find-cameras.js";
 export type { FindCamerasOptions, FoundCamera } from "./find-cameras.js";
 export { replay, episodeActions, detectUnits, checkActionsFit, ReplayError } from "./replay.js";
 export type { ReplayConfig, ReplayState, ReplayStep, ReplayResult, EpisodeActions, JointUnits } from "./replay.js";
+export { calibrateTest, CalibrationTestError } from "./calibrate-test.js";
+export type { CalibrateTestConfig, CalibrationTestResult, CalibrationTestState, EpisodeReport, JointError } from "./calibrate-test.js";

@@ -1,0 +1,264 @@
+/**
+ * calibrateTest(config): test an arm's calibration by replaying recorded trajectories and
+ * measuring what the arm actually did (seed 001's test_calibration.py, its pitfalls handled):
+ * the observation of a frame is read one period AFTER its action was sent, in recording and in
+ * replay alike (the same processing both times); units are the robot's; and each test episode
+ * starts from its recorded initial state, reached slowly. Per joint: mean, max and RMS error in
+ * degrees and raw steps, the worst frame, and a verdict against the tolerance.
+ *
+ * Without `skipRecord` it first records the test episodes itself with a built-in motion: every
+ * body joint swings smoothly through most of its calibrated range, the gripper opens and closes.
+ */
+import fs from "node:fs";
+import { openDataset } from "../dataset/reader.js";
+import { DatasetWriter } from "../dataset/writer.js";
+import type { ArmCalibration } from "../hardware/calibration.js";
+import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
+import { SOArm } from "../hardware/robots/so-arm.js";
+import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
+import type { HardwareProcess } from "./process.js";
+import { deferred } from "./process.js";
+import { recordFeatures } from "./record.js";
+import { ReplayError, checkActionsFit, episodeActions } from "./replay.js";
+
+export interface JointError {
+  joint: string;
+  meanDeg: number;
+  maxDeg: number;
+  rmsDeg: number;
+  meanSteps: number;
+  maxSteps: number;
+  rmsSteps: number;
+  worstFrame: number;
+  pass: boolean;
+}
+
+export interface EpisodeReport {
+  episode: number;
+  frames: number;
+  joints: JointError[];
+  pass: boolean;
+}
+
+export interface CalibrationTestResult {
+  root: string;
+  toleranceDeg: number;
+  recorded: boolean;
+  episodes: EpisodeReport[];
+  pass: boolean;
+  /** Joints that failed in any episode. */
+  failedJoints: string[];
+}
+
+export interface CalibrationTestState {
+  phase: "ready" | "recording" | "testing" | "done" | "failed" | "stopped";
+  episode: number | undefined;
+  frame: number;
+  error: string | undefined;
+}
+
+export interface CalibrateTestConfig {
+  robot: SOArmConfig;
+  /** The dataset folder (written when recording, read when testing). */
+  root: string;
+  repoId: string;
+  testEpisodes?: number[];
+  skipRecord?: boolean;
+  /** Largest error a joint may show, degrees (default 5). */
+  toleranceDeg?: number;
+  fps?: number;
+  /** Seconds of each built-in episode (default 6). */
+  episodeS?: number;
+  /** Seconds to reach an episode's initial state (default 3). */
+  approachS?: number;
+  onStateUpdate?: (state: CalibrationTestState) => void;
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  connect?: ConnectArmOptions;
+}
+
+export class CalibrationTestError extends Error {
+  override name = "CalibrationTestError";
+}
+
+const STEPS_PER_DEGREE = 4095 / 360;
+
+export async function calibrateTest(config: CalibrateTestConfig): Promise<HardwareProcess<CalibrationTestState, CalibrationTestResult>> {
+  armType(config.robot.type, "follower");
+  const fps = config.fps ?? 30;
+  const tolerance = config.toleranceDeg ?? 5;
+  const episodes = config.testEpisodes ?? [0];
+  if (episodes.length === 0 || episodes.some((e) => !Number.isInteger(e) || e < 0)) throw new CalibrationTestError(`test episodes must be episode numbers, got ${episodes.join(",")}`);
+  const recordFirst = !config.skipRecord;
+  if (recordFirst && fs.existsSync(config.root) && fs.readdirSync(config.root).length > 0) {
+    throw new CalibrationTestError(`${config.root} already exists: test its episodes with --dataset.skip_record=true, or choose another --dataset.root`);
+  }
+  if (!recordFirst) await checkDataset(config.root, episodes, config.robot);
+  const arm = await SOArm.connect(config.robot, { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}), ...config.connect });
+  const state: CalibrationTestState = { phase: "ready", episode: undefined, frame: 0, error: undefined };
+  const update = (patch: Partial<CalibrationTestState>) => {
+    Object.assign(state, patch);
+    config.onStateUpdate?.({ ...state });
+  };
+  const outcome = deferred<CalibrationTestResult>();
+  let started = false;
+  let stopped = false;
+
+  /**
+   * Send each action at its slot and read the arm one period later, before the next action:
+   * observation k is what action k did.
+   */
+  const runTrajectory = async (actions: Record<string, number>[]): Promise<Record<string, number>[]> => {
+    const observations: Record<string, number>[] = [];
+    const t0 = performance.now();
+    for (let k = 0; k <= actions.length && !stopped; k++) {
+      const wait = t0 + (k * 1000) / fps - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (k > 0) observations.push(await arm.readPositions());
+      if (k < actions.length) await arm.sendAction(actions[k]!);
+      state.frame = k;
+    }
+    if (stopped) throw new CalibrationTestError("calibration test stopped");
+    return observations;
+  };
+
+  /** A slow cosine move from where the arm is to `target` (never a jump). */
+  const approach = async (target: Record<string, number>) => {
+    const from = await arm.readPositions();
+    const steps = Math.max(1, Math.round((config.approachS ?? 3) * fps));
+    const moves = Array.from({ length: steps }, (_, k) => {
+      const s = (1 - Math.cos((Math.PI * (k + 1)) / steps)) / 2;
+      return Object.fromEntries(Object.keys(target).map((n) => [n, from[n]! + (target[n]! - from[n]!) * s]));
+    });
+    await runTrajectory(moves);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the servos settle
+  };
+
+  const recordEpisodes = async () => {
+    update({ phase: "recording" });
+    const writer = await DatasetWriter.create({ root: config.root, repoId: config.repoId, fps, robotType: config.robot.type, features: recordFeatures({}) });
+    const count = Math.max(...episodes) + 1;
+    const frames = Math.round((config.episodeS ?? 6) * fps);
+    for (let e = 0; e < count && !stopped; e++) {
+      update({ episode: e });
+      const actions = builtInMotion(arm, e, frames, fps);
+      await approach(actions[0]!);
+      const observations = await runTrajectory(actions);
+      for (const [k, action] of actions.entries()) {
+        await writer.addFrame({ task: "calibration test motion", action: SO_MOTOR_NAMES.map((m) => action[`${m}.pos`]!), "observation.state": SO_MOTOR_NAMES.map((m) => observations[k]![`${m}.pos`]!) });
+      }
+      await writer.saveEpisode();
+    }
+    await writer.finalize();
+  };
+
+  const run = async (): Promise<CalibrationTestResult> => {
+    if (recordFirst) await recordEpisodes();
+    update({ phase: "testing" });
+    const dataset = await openDataset(config.root);
+    const reports: EpisodeReport[] = [];
+    for (const e of episodes) {
+      update({ episode: e, frame: 0 });
+      const actions = await episodeActions(dataset, e);
+      const recorded = await episodeActions(dataset, e, "observation.state");
+      const rows = (a: typeof actions) => a.rows.map((row) => Object.fromEntries(a.names.map((n, j) => [n, row[j]!])));
+      const recordedObs = rows(recorded);
+      // Start where the recording started, reached slowly.
+      await approach(recordedObs[0]!);
+      const replayed = await runTrajectory(rows(actions));
+      reports.push(compare(e, recordedObs, replayed, arm.calibration!, (m) => arm.normMode(m), tolerance));
+    }
+    const failedJoints = [...new Set(reports.flatMap((r) => r.joints.filter((j) => !j.pass).map((j) => j.joint)))];
+    return { root: config.root, toleranceDeg: tolerance, recorded: recordFirst, episodes: reports, pass: failedJoints.length === 0, failedJoints };
+  };
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      run().then(
+        async (result) => {
+          await arm.disconnect();
+          update({ phase: "done" });
+          outcome.resolve(result);
+        },
+        async (error: unknown) => {
+          await arm.disconnect();
+          update({ phase: stopped ? "stopped" : "failed", error: error instanceof Error ? error.message : String(error) });
+          outcome.reject(error);
+        },
+      );
+    },
+    stop() {
+      stopped = true;
+      if (!started) void arm.disconnect().then(() => { update({ phase: "stopped" }); outcome.reject(new CalibrationTestError("calibration test stopped before it started")); });
+    },
+    getState: () => ({ ...state }),
+    result: outcome.promise,
+  };
+}
+
+/** Episodes exist and their actions fit the robot (names, units) before any hardware moves. */
+async function checkDataset(root: string, episodes: number[], robot: SOArmConfig): Promise<void> {
+  if (!fs.existsSync(root)) throw new CalibrationTestError(`no dataset at ${root}: record one first (drop --dataset.skip_record)`);
+  const dataset = await openDataset(root);
+  for (const e of episodes) {
+    try {
+      checkActionsFit(await episodeActions(dataset, e), robot);
+    } catch (error) {
+      if (error instanceof ReplayError) throw new CalibrationTestError(error.message);
+      throw error;
+    }
+  }
+}
+
+/**
+ * The built-in test motion of episode `e`: each body joint swings over 80% of its calibrated
+ * range around the middle, at its own slow frequency; the gripper between 10 and 90.
+ */
+function builtInMotion(arm: SOArm, e: number, frames: number, fps: number): Record<string, number>[] {
+  const cal = arm.calibration!;
+  return Array.from({ length: frames }, (_, k) => {
+    const t = k / fps;
+    const action: Record<string, number> = {};
+    SO_MOTOR_NAMES.forEach((m, j) => {
+      const s = Math.sin(2 * Math.PI * (0.15 + 0.04 * j) * t + 0.9 * e + j);
+      if (m === "gripper") action[`${m}.pos`] = 50 + 40 * s;
+      else if (arm.normMode(m) === "degrees") action[`${m}.pos`] = (0.8 * s * (cal[m]!.range_max - cal[m]!.range_min)) / 2 / STEPS_PER_DEGREE;
+      else action[`${m}.pos`] = 80 * s;
+    });
+    return action;
+  });
+}
+
+/** Per joint errors between what was recorded and what the replay did. */
+function compare(
+  episode: number, recorded: Record<string, number>[], replayed: Record<string, number>[], cal: ArmCalibration,
+  mode: (motor: string) => string, tolerance: number,
+): EpisodeReport {
+  const frames = Math.min(recorded.length, replayed.length);
+  const joints = SO_MOTOR_NAMES.map((m) => {
+    const key = `${m}.pos`;
+    // Units to encoder steps: degrees directly; -100..100 and 0..100 over the calibrated range.
+    const span = cal[m]!.range_max - cal[m]!.range_min;
+    const toSteps = mode(m) === "degrees" ? STEPS_PER_DEGREE : mode(m) === "range_0_100" ? span / 100 : span / 200;
+    let sum = 0;
+    let sumSq = 0;
+    let max = 0;
+    let worst = 0;
+    for (let k = 0; k < frames; k++) {
+      const steps = Math.abs(replayed[k]![key]! - recorded[k]![key]!) * toSteps;
+      sum += steps;
+      sumSq += steps * steps;
+      if (steps > max) { max = steps; worst = k; }
+    }
+    const meanSteps = sum / frames;
+    const rmsSteps = Math.sqrt(sumSq / frames);
+    const maxDeg = max / STEPS_PER_DEGREE;
+    return {
+      joint: m, meanDeg: meanSteps / STEPS_PER_DEGREE, maxDeg, rmsDeg: rmsSteps / STEPS_PER_DEGREE,
+      meanSteps, maxSteps: max, rmsSteps, worstFrame: worst, pass: maxDeg <= tolerance,
+    };
+  });
+  return { episode, frames, joints, pass: joints.every((j) => j.pass) };
+}
