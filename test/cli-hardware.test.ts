@@ -21,16 +21,18 @@ await probe?.close();
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function run(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; signalAfterMs?: number; onStart?: () => void } = {}): Promise<Run> {
+function run(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; signalAfterMs?: number; onStdout?: (text: string) => void } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...options.env } });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      options.onStdout?.(stdout);
+    });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     if (options.input !== undefined) child.stdin.end(options.input);
     if (options.signalAfterMs !== undefined) setTimeout(() => child.kill("SIGINT"), options.signalAfterMs);
-    options.onStart?.();
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -99,12 +101,13 @@ describe.skipIf(!built)("lerobot-ts calibrate / teleoperate", () => {
       const cal = path.join(home, "calibration", "robots", "so_follower", "pty_arm.json");
       fs.mkdirSync(path.dirname(cal), { recursive: true });
       fs.writeFileSync(cal, JSON.stringify(sim.calibration, null, 4));
-      // Pull the "cable" (kill socat) a second into teleoperation.
+      // Pull the "cable" (kill socat) half a second into teleoperation, however long connecting took.
+      let pulling = false;
       const pulled = await run(["teleoperate", "--robot.type=so101_follower", `--robot.port=${pair.a}`, "--robot.id=pty_arm", "--teleop.type=so101_leader", "--teleop.port=sim"],
-        { env, onStart: () => setTimeout(() => void pair.close(), 1500) });
+        { env, onStdout: (text) => { if (!pulling && text.includes("teleoperating at")) { pulling = true; setTimeout(() => void pair.close(), 500); } } });
       expect(pulled.code).not.toBe(0);
       oneLine(pulled);
-      expect(pulled.stderr).toMatch(/lerobot-ts: error: follower arm on \/dev\/pts\/\d+ was lost|did not answer on \/dev\/pts\/\d+/);
+      expect(pulled.stderr).toMatch(/lerobot-ts: error: (follower arm on \/dev\/pts\/\d+ was lost|.*did not answer on \/dev\/pts\/\d+|port \/dev\/pts\/\d+ disconnected)/);
     } finally {
       await bridge.close().catch(() => {});
       await pair.close();
