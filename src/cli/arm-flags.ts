@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import type { SOArmConfig } from "../hardware/robots/so-arm.js";
+import { armType } from "../hardware/robots/types.js";
 import { UsageError } from "./errors.js";
 import { parseBoolFlag } from "./flags.js";
 
@@ -18,6 +19,18 @@ export function addArmOptions(command: Command, prefix: ArmPrefix, what: string)
     .option(`--${prefix}.use_degrees <bool>`, "joint positions in degrees (default true) or -100..100 (false)")
     .option(`--${prefix}.max_relative_target <value>`, "largest goal step from the present position: a number, or JSON {motor: number}")
     .option(`--${prefix}.disable_torque_on_disconnect <bool>`, "release torque when disconnecting (default true)");
+}
+
+/** The `--robot.*` follower of replay / calibrate-test: required, and of a follower type. */
+export function followerFromFlags(flags: Record<string, unknown>): SOArmConfig {
+  const robot = armConfigFromFlags(flags, "robot");
+  if (!robot) throw new UsageError("--robot.type, --robot.port and --robot.id are required (the follower arm)");
+  try {
+    armType(robot.type, "follower");
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return robot;
 }
 
 /** The arm config from parsed flags, or undefined when no flag of this prefix was given. */

@@ -24,3 +24,10 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
   promise.catch(() => {});
   return { promise, resolve, reject };
 }
+
+/** p50 / p99 / max of tick lateness samples (ms), as the loop processes report them. */
+export function latenessSummary(samples: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  return { p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? 0 };
+}

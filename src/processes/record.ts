@@ -14,7 +14,7 @@ import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.j
 import { SOArm } from "../hardware/robots/so-arm.js";
 import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
-import { deferred } from "./process.js";
+import { deferred, latenessSummary } from "./process.js";
 
 /** Where recorded frames go. DatasetWriter is one; a library user may keep frames in memory instead. */
 export interface RecordSink {
@@ -336,11 +336,9 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
       savePausesMs.push(performance.now() - waitStart);
     }
     await config.sink.finalize();
-    const sorted = [...lateness].sort((a, b) => a - b);
-    const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
     return {
       episodesSaved: state.episodesSaved, framesSaved, rerecorded: state.rerecorded, overruns: state.overruns,
-      lateFrames: { ...state.lateFrames }, latenessMs: { p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? 0 }, savePausesMs, maxBacklog,
+      lateFrames: { ...state.lateFrames }, latenessMs: latenessSummary(lateness), savePausesMs, maxBacklog,
     };
   };
 

@@ -9,7 +9,7 @@ import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.j
 import { SOArm } from "../hardware/robots/so-arm.js";
 import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
-import { deferred } from "./process.js";
+import { deferred, latenessSummary } from "./process.js";
 
 export type JointUnits = "degrees" | "range_m100_100";
 
@@ -174,9 +174,8 @@ export async function replay(config: ReplayConfig): Promise<HardwareProcess<Repl
       state.frame = k + 1;
       if (k % Math.max(1, Math.round(fps / 5)) === 0) update({});
     });
-    const sorted = [...lateness].sort((a, b) => a - b);
-    const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-    return { frames: state.frame, durationS: (performance.now() - t0) / 1000, latenessMs: { p50: pick(0.5), p99: pick(0.99) } };
+    const { p50, p99 } = latenessSummary(lateness);
+    return { frames: state.frame, durationS: (performance.now() - t0) / 1000, latenessMs: { p50, p99 } };
   };
 
   return {

@@ -9,7 +9,7 @@ import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.j
 import { SOArm } from "../hardware/robots/so-arm.js";
 import { armType } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
-import { deferred } from "./process.js";
+import { deferred, latenessSummary } from "./process.js";
 
 export type TeleoperationPhase = "ready" | "running" | "stopped" | "failed";
 
@@ -103,9 +103,7 @@ export async function teleoperate(config: TeleoperateConfig): Promise<HardwarePr
       return;
     }
     update({ phase: "stopped" });
-    const sorted = [...lateness].sort((a, b) => a - b);
-    const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-    outcome.resolve({ ticks: state.ticks, durationS, rateHz: state.ticks / Math.max(durationS, 1e-9), latenessMs: { p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? 0 } });
+    outcome.resolve({ ticks: state.ticks, durationS, rateHz: state.ticks / Math.max(durationS, 1e-9), latenessMs: latenessSummary(lateness) });
   };
 
   // A pulled cable surfaces here first: end at once rather than at the next failed read.

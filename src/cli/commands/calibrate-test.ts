@@ -5,10 +5,9 @@
  * when recorded. Exit 0 within tolerance, 1 outside, 2 usage.
  */
 import type { Command } from "commander";
-import { armType } from "../../hardware/robots/types.js";
 import { CalibrationTestError, calibrateTest } from "../../processes/calibrate-test.js";
 import type { CalibrationTestResult } from "../../processes/calibrate-test.js";
-import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
+import { addArmOptions, followerFromFlags } from "../arm-flags.js";
 import { datasetFolder } from "../dataset-flags.js";
 import { EXIT_INVALID, QuietExit, UsageError } from "../errors.js";
 import { parseBoolFlag } from "../flags.js";
@@ -24,13 +23,7 @@ export function registerCalibrateTest(program: Command): void {
     .option("--tolerance_deg <deg>", "largest error a joint may show", "5")
     .option("--json", "print one JSON document (schema lerobot-ts/calibrate-test@1)")
     .action(async (flags: Record<string, unknown>) => {
-      const robot = armConfigFromFlags(flags, "robot");
-      if (!robot) throw new UsageError("--robot.type, --robot.port and --robot.id are required (the follower arm)");
-      try {
-        armType(robot.type, "follower");
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
+      const robot = followerFromFlags(flags);
       const { repoId, root } = datasetFolder(flags);
       const listText = String(flags["dataset.test_episodes"]);
       const testEpisodes = listText.split(",").map((x) => Number(x.trim()));

@@ -6,9 +6,8 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { openDataset } from "../../dataset/reader.js";
-import { armType } from "../../hardware/robots/types.js";
 import { ReplayError, checkActionsFit, episodeActions, replay } from "../../processes/replay.js";
-import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
+import { addArmOptions, followerFromFlags } from "../arm-flags.js";
 import { datasetFolder } from "../dataset-flags.js";
 import { UsageError } from "../errors.js";
 
@@ -22,13 +21,7 @@ export function registerReplay(program: Command): void {
     .option("--approach_s <s>", "seconds to move slowly to the episode's first pose", "3")
     .option("--dry-run", "print what would be sent, touch no hardware")
     .action(async (flags: Record<string, unknown>) => {
-      const robot = armConfigFromFlags(flags, "robot");
-      if (!robot) throw new UsageError("--robot.type, --robot.port and --robot.id are required (the follower arm)");
-      try {
-        armType(robot.type, "follower");
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
+      const robot = followerFromFlags(flags);
       const { root } = datasetFolder(flags);
       if (!fs.existsSync(root)) throw new UsageError(`no dataset at ${root} (give --dataset.root, or record it first)`);
       const episode = Number(flags["dataset.episode"]);
