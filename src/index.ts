@@ -5,3 +5,4 @@ export { DatasetError, FrameValidationError, VideoError } from "./errors.js";
 export * from "./verify/index.js";
 export * from "./hardware/index.js";
 export * from "./processes/index.js";
+export * from "./view/index.js";

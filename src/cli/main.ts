@@ -14,6 +14,7 @@ import { registerRecord } from "./commands/record.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerTeleoperate } from "./commands/teleoperate.js";
 import { registerVerify } from "./commands/verify.js";
+import { registerView } from "./commands/view.js";
 import { EXIT_USAGE, QuietExit, reportError } from "./errors.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerRecord(program);
   registerReplay(program);
   registerCalibrateTest(program);
+  registerView(program);
   registerFindPort(program);
   registerFindCameras(program);
   for (const command of program.commands) command.exitOverride();
