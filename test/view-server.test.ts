@@ -2,6 +2,7 @@
  * The viewer's HTTP server: the page and its data, Range requests answered with 206 and the right
  * bytes (so videos seek), nothing served from outside the dataset folder, unknown episodes 404.
  */
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -102,4 +103,29 @@ describe("view server", () => {
     }
     expect((await get("/files/meta/info.json")).status).toBe(200);
   });
+});
+
+const bin = path.join(import.meta.dirname, "..", "bin", "lerobot-ts.js");
+const built = fs.existsSync(path.join(import.meta.dirname, "..", "dist", "cli", "main.js"));
+if (!built) console.warn("view CLI test: skipped, dist/ is missing (npm test builds it)");
+
+describe.skipIf(!built)("lerobot-ts view", () => {
+  it("prints its URL, serves until Ctrl-C (exit 0), and exits 2 for no dataset or a bad episode", async () => {
+    const child = spawn(process.execPath, [bin, "view", root, "--no-open", "--episode=1"]);
+    let stdout = "";
+    const url = await new Promise<string>((resolve) => child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/me\/demo\/episode_1) /.exec(stdout);
+      if (m) resolve(m[1]!);
+    }));
+    expect((await fetch(url)).status).toBe(200);
+    child.kill("SIGINT");
+    expect(await new Promise((resolve) => child.on("close", resolve))).toBe(0);
+    const none = spawnSync(process.execPath, [bin, "view", path.join(dir, "nothing"), "--no-open"], { encoding: "utf8" });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^lerobot-ts: error: no LeRobot dataset at .*nothing/);
+    const bad = spawnSync(process.execPath, [bin, "view", root, "--no-open", "--episode=9"], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("lerobot-ts: error: --episode 9 does not exist (the dataset has 3 episodes)\n");
+  }, 30_000);
 });

@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
+import { DatasetError } from "../../errors.js";
 import { startViewServer } from "../../view/server.js";
 import { UsageError } from "../errors.js";
 import { parseIntFlag } from "../flags.js";
@@ -21,7 +22,14 @@ export function registerView(program: Command): void {
     .action(async (target: string, flags: { root?: string; episode: string; port: string; host: string; open: boolean }) => {
       const episode = parseIntFlag("episode", flags.episode, 0);
       const port = parseIntFlag("port", flags.port, 0);
-      const server = await startViewServer(target, { ...(flags.root !== undefined ? { root: flags.root } : {}), host: flags.host, port });
+      let server;
+      try {
+        server = await startViewServer(target, { ...(flags.root !== undefined ? { root: flags.root } : {}), host: flags.host, port });
+      } catch (error) {
+        // No dataset at that place is a usage error here, as in verify.
+        if (error instanceof DatasetError) throw new UsageError(error.message);
+        throw error;
+      }
       if (episode >= server.dataset.numEpisodes) {
         await server.close();
         throw new UsageError(`--episode ${episode} does not exist (the dataset has ${server.dataset.numEpisodes} episodes)`);

@@ -1,0 +1,64 @@
+/// <reference lib="dom" />
+/**
+ * The viewer in a real browser (Debian's Chromium driven by playwright-core): episode 2 opens
+ * with every video at its from_timestamp, the plots hold one point per frame, the right arrow
+ * steps one frame, and a screenshot is written.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeSyntheticDataset } from "../src/dataset/synthetic.js";
+import type { ViewServer } from "../src/view/server.js";
+import { startViewServer } from "../src/view/server.js";
+import { tempDir } from "./helpers/synthetic.js";
+
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((p) => fs.existsSync(p));
+if (!CHROMIUM) console.warn("view-browser: skipped, no Chromium found (.ci/run installs Debian's chromium)");
+
+describe.skipIf(!CHROMIUM)("view in Chromium", () => {
+  const dir = tempDir("lerobot-ts-view-browser-");
+  const root = path.join(dir, "me", "demo");
+  let server: ViewServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await writeSyntheticDataset({ root, episodes: 3, frames: 30, cameras: ["front", "wrist"], width: 96, height: 64 });
+    server = await startViewServer(root);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"] });
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("opens episode 2 at its place in every video, plots every frame, steps a frame with the right arrow", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(server.url.replace(/episode_0$/, "episode_2"));
+    await page.waitForFunction(() => {
+      const v = (window as unknown as { __viewer?: { videos: { el: HTMLVideoElement }[] } }).__viewer;
+      return !!v && v.videos.length === 2 && v.videos.every((x) => x.el.readyState >= 1 && !x.el.seeking);
+    }, undefined, { timeout: 30_000 });
+    const episode = server.dataset.episode(2);
+    const half = 0.5 / server.dataset.fps;
+    const times = await page.$$eval("video", (videos) => (videos as HTMLVideoElement[]).map((v) => [v.dataset.key, v.currentTime] as const));
+    for (const [key, time] of times) expect(Math.abs(time - episode.cameras[key!]!.fromTimestampS), key).toBeLessThan(half);
+    const points = await page.evaluate(() => (window as unknown as { __viewer: { plots: Record<string, { points: number }> } }).__viewer.plots.action!.points);
+    expect(points).toBe(episode.length);
+
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => [...document.querySelectorAll("video")].every((v) => !v.seeking));
+    const after = await page.$$eval("video", (videos) => (videos as HTMLVideoElement[]).map((v) => [v.dataset.key, v.currentTime] as const));
+    for (const [key, time] of after) expect(Math.abs(time - (episode.cameras[key!]!.fromTimestampS + 1 / server.dataset.fps)), key).toBeLessThan(half);
+    expect(await page.locator("nav a.current").textContent()).toMatch(/^episode 2 · 30 frames/);
+    const shot = path.join(process.env.LEROBOT_VIEW_SCREENSHOT_DIR ?? dir, "view-episode-2.png");
+    await page.screenshot({ path: shot });
+    expect(fs.statSync(shot).size).toBeGreaterThan(1000);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
