@@ -7,12 +7,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticDataset } from "../src/dataset/synthetic.js";
 import type { ViewServer } from "../src/view/server.js";
 import { startViewServer } from "../src/view/server.js";
 import { tempDir } from "./helpers/synthetic.js";
+
+/** Until the page shows `episode` with both videos loaded and not seeking. */
+async function videosReady(page: Page, episode: number): Promise<void> {
+  await page.waitForFunction((n) => {
+    const v = (window as unknown as { __viewer?: { episode: number; videos: { el: HTMLVideoElement }[] } }).__viewer;
+    return !!v && v.episode === n && v.videos.length === 2 && v.videos.every((x) => x.el.readyState >= 1 && !x.el.seeking);
+  }, episode, { timeout: 30_000 });
+}
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((p) => fs.existsSync(p));
 if (!CHROMIUM) console.warn("view-browser: skipped, no Chromium found (.ci/run installs Debian's chromium)");
@@ -39,10 +47,7 @@ describe.skipIf(!CHROMIUM)("view in Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(server.url.replace(/episode_0$/, "episode_2"));
-    await page.waitForFunction(() => {
-      const v = (window as unknown as { __viewer?: { videos: { el: HTMLVideoElement }[] } }).__viewer;
-      return !!v && v.videos.length === 2 && v.videos.every((x) => x.el.readyState >= 1 && !x.el.seeking);
-    }, undefined, { timeout: 30_000 });
+    await videosReady(page, 2);
     const episode = server.dataset.episode(2);
     const half = 0.5 / server.dataset.fps;
     const times = await page.$$eval("video", (videos) => (videos as HTMLVideoElement[]).map((v) => [v.dataset.key, v.currentTime] as const));
@@ -62,7 +67,7 @@ describe.skipIf(!CHROMIUM)("view in Chromium", () => {
 
     // ?t= opens at that time; clicking the middle of a plot seeks there.
     await page.goto(server.url.replace(/episode_0$/, "episode_1?t=0.5"));
-    await page.waitForFunction(() => [...document.querySelectorAll("video")].every((v) => v.readyState >= 1 && !v.seeking));
+    await videosReady(page, 1);
     const first = server.dataset.episode(1);
     const at = await page.$eval("video", (v) => [(v as HTMLVideoElement).dataset.key, (v as HTMLVideoElement).currentTime] as const);
     expect(Math.abs(at[1] - (first.cameras[at[0]!]!.fromTimestampS + 0.5))).toBeLessThan(half);
