@@ -173,8 +173,10 @@ export class FeetechBus {
         const badBefore = this.parser.badChecksums;
         const replies = new Map<number, Packet>();
         await this.send(packet);
-        const timeout = transferMs(packet.length + (STATUS_OVERHEAD + replySize) * ids.length, this.transport.baudRate) +
-          transferMs(3, this.transport.baudRate) + this.latencyMs;
+        // Each retry waits twice as long: a busy machine or a slow adapter gets a fair chance,
+        // while a healthy exchange still fails fast the first time.
+        const timeout = (transferMs(packet.length + (STATUS_OVERHEAD + replySize) * ids.length, this.transport.baudRate) +
+          transferMs(3, this.transport.baudRate) + this.latencyMs) * 2 ** attempt;
         await this.collect(timeout, (reply) => {
           // A reply of another size is a late answer to an earlier request (a write's empty ack): not ours.
           if (ids.includes(reply.id) && !replies.has(reply.id) && reply.params.length === replySize) replies.set(reply.id, reply);

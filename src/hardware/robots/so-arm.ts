@@ -139,7 +139,8 @@ export class SOArm {
   private async checkMotors(): Promise<void> {
     const problems: string[] = [];
     for (const { name, id } of SO_MOTORS) {
-      const model = await this.bus.modelNumber(id, 1);
+      // Connecting may meet a busy machine or a slow adapter: allow more tries than a loop read does.
+      const model = await this.bus.modelNumber(id, 3);
       if (model === undefined) problems.push(`motor '${name}' (id ${id}) did not answer on ${this.port}`);
       else if (model !== STS3215_MODEL_NUMBER) problems.push(`motor '${name}' (id ${id}) on ${this.port} is model ${model}, expected STS3215 (${STS3215_MODEL_NUMBER})`);
     }
