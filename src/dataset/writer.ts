@@ -283,13 +283,11 @@ export class DatasetWriter {
       encodeParquet(new arrow.Table({ warmup: arrow.makeVector(new Float32Array(1)) }));
     }
     if (this.buffer.size > 0) return true;
-    for (const camera of this.cameras) {
-      if (camera.encoder) continue;
+    if (this.cameras.some((c) => !c.encoder)) {
       await this.startEncoders(options.oneAtATime ? 1 : Infinity);
       for (const c of this.cameras) c.encoder?.keepAlive(false);
-      if (options.oneAtATime) return this.cameras.every((c) => c.encoder);
     }
-    return true;
+    return this.cameras.every((c) => c.encoder);
   }
 
   async addFrame(frame: Frame): Promise<void> {

@@ -19,7 +19,7 @@ import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
 import { deferred } from "./process.js";
 import { recordFeatures } from "./record.js";
-import { ReplayError, checkActionsFit, episodeActions } from "./replay.js";
+import { ReplayError, approachPoses, checkActionsFit, episodeActions } from "./replay.js";
 
 export interface JointError {
   joint: string;
@@ -124,12 +124,7 @@ export async function calibrateTest(config: CalibrateTestConfig): Promise<Hardwa
 
   /** A slow cosine move from where the arm is to `target` (never a jump). */
   const approach = async (target: Record<string, number>) => {
-    const from = await arm.readPositions();
-    const steps = Math.max(1, Math.round((config.approachS ?? 3) * fps));
-    const moves = Array.from({ length: steps }, (_, k) => {
-      const s = (1 - Math.cos((Math.PI * (k + 1)) / steps)) / 2;
-      return Object.fromEntries(Object.keys(target).map((n) => [n, from[n]! + (target[n]! - from[n]!) * s]));
-    });
+    const moves = approachPoses(await arm.readPositions(), target, Math.max(1, Math.round((config.approachS ?? 3) * fps)));
     await runTrajectory(moves);
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the servos settle
   };

@@ -67,6 +67,17 @@ export function detectUnits(dataset: LeRobotDataset, column: string, names: stri
   return { units: undefined, evidence: undefined };
 }
 
+/**
+ * A slow move from `from` to `target` in `steps` poses, eased with a cosine so it starts and ends
+ * gently: what replay and calibrate-test send before a trajectory, so the arm never jumps.
+ */
+export function approachPoses(from: Record<string, number>, target: Record<string, number>, steps: number): Record<string, number>[] {
+  return Array.from({ length: steps }, (_, k) => {
+    const s = (1 - Math.cos((Math.PI * (k + 1)) / steps)) / 2;
+    return Object.fromEntries(Object.keys(target).map((n) => [n, from[n]! + (target[n]! - from[n]!) * s]));
+  });
+}
+
 /** Refuse actions whose names or units are not the robot's. */
 export function checkActionsFit(actions: EpisodeActions, robot: SOArmConfig): void {
   const expected = SO_MOTOR_NAMES.map((m) => `${m}.pos`);
@@ -159,14 +170,9 @@ export async function replay(config: ReplayConfig): Promise<HardwareProcess<Repl
   const run = async (): Promise<ReplayResult> => {
     const start = await arm.readPositions();
     const first = toAction(rows[0]!);
-    const approachSteps = Math.max(1, Math.round((config.approachS ?? 3) * fps));
+    const moves = approachPoses(start, first, Math.max(1, Math.round((config.approachS ?? 3) * fps)));
     update({ phase: "approaching" });
-    // A smooth (cosine) move from where the arm is to the first pose: no jump at the start.
-    await paced(approachSteps, (k, lateMs) => {
-      const s = (1 - Math.cos((Math.PI * (k + 1)) / approachSteps)) / 2;
-      const action = Object.fromEntries(names.map((n) => [n, start[n]! + (first[n]! - start[n]!) * s]));
-      return send("approaching", k, action, lateMs);
-    });
+    await paced(moves.length, (k, lateMs) => send("approaching", k, moves[k]!, lateMs));
     update({ phase: "replaying" });
     const t0 = performance.now();
     await paced(rows.length, async (k, lateMs) => {
