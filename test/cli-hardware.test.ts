@@ -75,7 +75,7 @@ describe.skipIf(!built)("lerobot-ts calibrate / teleoperate", () => {
   it("gives one clear line and exit 2 for an unknown type, a missing port, missing flags", async () => {
     const unknown = await run(["teleoperate", "--robot.type=koch_follower", "--robot.port=sim", "--teleop.type=so101_leader", "--teleop.port=sim"], { env });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe("lerobot-ts: error: unknown robot type 'koch_follower' (known: so_follower, so100_follower, so101_follower)\n");
+    expect(unknown.stderr).toBe("lerobot-ts: error: unknown robot type 'koch_follower' (known: so_follower, so100_follower, so101_follower, bi_so_follower)\n");
     const missing = await run(["teleoperate", "--robot.type=so101_follower", "--robot.port=/dev/ttyNOPE0", "--robot.id=a", "--teleop.type=so101_leader", "--teleop.port=sim"], { env });
     expect(missing.code).toBe(2);
     oneLine(missing);

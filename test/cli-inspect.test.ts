@@ -5,14 +5,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetReport, InspectReport, ParquetReport } from "../src/inspect/index.js";
 import { inspectReportSchema } from "../src/inspect/index.js";
-import { REAL_FIXTURE, realFixtureAvailable } from "./helpers/real-fixture.js";
+import { REAL_FIXTURE } from "./helpers/real-fixture.js";
 import { tempDir, writeSynthetic } from "./helpers/synthetic.js";
 
 const bin = path.join(import.meta.dirname, "..", "bin", "lerobot-ts.js");
 const built = fs.existsSync(path.join(import.meta.dirname, "..", "dist", "cli", "main.js"));
 if (!built) console.warn("cli-inspect: skipped, dist/ is missing (npm test builds it; run `npm run build`)");
 const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
-const available = realFixtureAvailable();
 
 function json(...args: string[]): InspectReport {
   const result = run(...args, "--json");
@@ -125,7 +124,7 @@ describe.skipIf(!built)("lerobot-ts inspect", () => {
     expect(run("inspect").status).toBe(2);
   });
 
-  describe.skipIf(!available)("on the real so101-record-test dataset", () => {
+  describe("on the real so101-record-test dataset", () => {
     it("the data parquet: 4 episodes whose rows add up to 1492", () => {
       const result = run("inspect", path.join(REAL_FIXTURE, "data/chunk-000/file-000.parquet"));
       expect(result.status, result.stderr).toBe(0);

@@ -39,7 +39,9 @@ const base = (root: string, episodes: number, extra: string[] = []) => [
   "--robot.type=so101_follower", "--robot.port=sim", "--robot.id=f", `--robot.cameras=${CAMERAS}`,
   "--teleop.type=so101_leader", "--teleop.port=sim", "--teleop.id=l",
   "--dataset.repo_id=test/cli_record", `--dataset.root=${root}`, "--dataset.single_task=Pick the cube",
-  `--dataset.num_episodes=${episodes}`, "--dataset.episode_time_s=1.5", "--dataset.reset_time_s=0.5", ...extra,
+  `--dataset.num_episodes=${episodes}`, "--dataset.episode_time_s=1.5", "--dataset.reset_time_s=0.5",
+  "--play_sounds=false", // on by default, as LeRobot's: a test must not start a speech program
+  ...extra,
 ];
 
 describe.skipIf(!built)("lerobot-ts record", () => {

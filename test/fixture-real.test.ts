@@ -13,10 +13,9 @@ import type { LeRobotDataset } from "../src/dataset/reader.js";
 import { STAT_NAMES } from "../src/dataset/stats.js";
 import type { Duck } from "./helpers/duckdb.js";
 import { openDuck, plain, sqlPath } from "./helpers/duckdb.js";
-import { REAL_FIXTURE, realFixtureAvailable } from "./helpers/real-fixture.js";
+import { REAL_FIXTURE } from "./helpers/real-fixture.js";
 import { tempDir } from "./helpers/synthetic.js";
 
-const available = realFixtureAvailable();
 const DATA_FILE = path.join(REAL_FIXTURE, "data/chunk-000/file-000.parquet");
 const EPISODES_FILE = path.join(REAL_FIXTURE, "meta/episodes/chunk-000/file-000.parquet");
 const TASKS_FILE = path.join(REAL_FIXTURE, "meta/tasks.parquet");
@@ -37,7 +36,7 @@ function norm(value: unknown, float: boolean): unknown {
   return value;
 }
 
-describe.skipIf(!available)("real LeRobot dataset so101-record-test, read by openDataset", () => {
+describe("real LeRobot dataset so101-record-test, read by openDataset", () => {
   let ds: LeRobotDataset;
   let duck: Duck;
   let duckFrames: Record<string, unknown>[];

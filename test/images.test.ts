@@ -67,7 +67,8 @@ describe("DatasetWriter with useVideos: false", () => {
     await writer.finalize();
 
     const info = JSON.parse(fs.readFileSync(path.join(root, "meta/info.json"), "utf8"));
-    expect(info.features["observation.images.front"]).toEqual({ dtype: "image", shape: [H, W, 3], names: ["height", "width", "channels"] });
+    // LeRobot v0.6 gives image features the camera info block too (utils/feature_utils.py hw_to_dataset_features).
+    expect(info.features["observation.images.front"]).toEqual({ dtype: "image", shape: [H, W, 3], names: ["height", "width", "channels"], info: { is_depth_map: false } });
     expect(info.video_path).toBeNull();
     expect(fs.existsSync(path.join(root, "videos"))).toBe(false);
 
@@ -78,10 +79,12 @@ describe("DatasetWriter with useVideos: false", () => {
 
     // DuckDB reads the PNG bytes; ffmpeg decodes them to exactly the frame written.
     const duck = await openDuck();
-    const rows = await duck.rows(`SELECT episode_index, frame_index, "observation.images.front".bytes AS png FROM read_parquet(${sqlPath(path.join(root, "data/*/*.parquet"))}) ORDER BY "index"`);
+    const rows = await duck.rows(`SELECT episode_index, frame_index, "observation.images.front".bytes AS png, "observation.images.front".path AS path FROM read_parquet(${sqlPath(path.join(root, "data/*/*.parquet"))}) ORDER BY "index"`);
     duck.close();
     expect(rows.length).toBe(10);
-    const sample = rows[7]! as { episode_index: unknown; frame_index: unknown; png: Uint8Array };
+    const sample = rows[7]! as { episode_index: unknown; frame_index: unknown; png: Uint8Array; path: string };
+    // The file name LeRobot's rows carry: frame i of the episode as images/<key>/episode-*/frame-%06d.png.
+    expect(rows.map((r) => (r as { path: string }).path)).toEqual([0, 1, 2, 3, 0, 1, 2, 3, 4, 5].map((i) => `frame-00000${i}.png`));
     const file = path.join(dir, "from-duckdb.png");
     fs.writeFileSync(file, Buffer.from(sample.png));
     expect(ffmpegRgb(file).equals(Buffer.from(barcodeFrame(W, H, [Number(sample.episode_index), Number(sample.frame_index), 0])))).toBe(true);

@@ -13,7 +13,7 @@ import { DatasetWriter } from "../src/dataset/writer.js";
 import { DatasetError } from "../src/errors.js";
 import type { ColumnStats, ParquetReport } from "../src/inspect/index.js";
 import { InspectOptionError, formatInspectReport, inspectDataset, inspectParquetFile, inspectReportSchema } from "../src/inspect/index.js";
-import { REAL_FIXTURE, realFixtureAvailable } from "./helpers/real-fixture.js";
+import { REAL_FIXTURE } from "./helpers/real-fixture.js";
 import { JOINTS, actionValue, features, makeFrame, stateValue, tempDir, writeSynthetic } from "./helpers/synthetic.js";
 
 const LENGTHS = [12, 17];
@@ -171,7 +171,7 @@ describe("inspectParquetFile on other parquet files", () => {
     const key = "observation.images.front";
     report.sample.rows.forEach((row, i) => {
       const bytes = (table.getChild(key)!.get(i) as { bytes: Uint8Array }).bytes;
-      expect(row[key]).toEqual({ bytes: `<png ${bytes.byteLength} bytes>`, path: null });
+      expect(row[key]).toEqual({ bytes: `<png ${bytes.byteLength} bytes>`, path: `frame-00000${i}.png` });
     });
     expect(statsOf(report, key)).toMatchObject({ numeric: false, nullCount: 0, min: null, dimensions: null });
     expect(formatInspectReport(report)).toMatch(/<png \d+ bytes>/);
@@ -262,9 +262,8 @@ describe("inspectDataset", () => {
   });
 });
 
-const available = realFixtureAvailable();
 
-describe.skipIf(!available)("inspect on the real LeRobot dataset so101-record-test", () => {
+describe("inspect on the real LeRobot dataset so101-record-test", () => {
   const DATA = path.join(REAL_FIXTURE, "data/chunk-000/file-000.parquet");
 
   it("data parquet: the episode breakdown matches the episodes metadata", async () => {

@@ -15,7 +15,7 @@ import { verifyReportJsonSchema } from "../src/verify/report.js";
 import type { VerifyReport } from "../src/verify/report.js";
 import { calibrationBounds, findJumps } from "../src/verify/signals.js";
 import { NoDatasetError, verifyDataset } from "../src/verify/verify.js";
-import { REAL_FIXTURE, realFixtureAvailable } from "./helpers/real-fixture.js";
+import { REAL_FIXTURE } from "./helpers/real-fixture.js";
 import { tempDir } from "./helpers/synthetic.js";
 
 const ROOT = path.join(import.meta.dirname, "..");
@@ -49,7 +49,7 @@ describe("the published JSON Schema", () => {
   });
 });
 
-describe.skipIf(!realFixtureAvailable())("verify on the real LeRobot dataset", () => {
+describe("verify on the real LeRobot dataset", () => {
   it("reports its two missing video files, the clipped leader elbow, and nothing else", async () => {
     const report = await verifyDataset(REAL_FIXTURE);
     const errors = report.findings.filter((f) => f.severity === "error");

@@ -79,6 +79,29 @@ describe.skipIf(!CHROMIUM)("view in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("plays a dataset laid out as LeRobot v0.6 writes it (AV1 videos): episode 1 opens at its place in both", async () => {
+    const v06 = await startViewServer(path.join(import.meta.dirname, "..", "fixtures", "lerobot-v0.6", "so101-record"));
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(v06.url.replace(/episode_0$/, "episode_1"));
+      await videosReady(page, 1);
+      const episode = v06.dataset.episode(1);
+      const times = await page.$$eval("video", (videos) => (videos as HTMLVideoElement[]).map((v) => [v.dataset.key, v.currentTime, v.videoWidth] as const));
+      expect(times).toHaveLength(2);
+      for (const [key, time, width] of times) {
+        expect(Math.abs(time - episode.cameras[key!]!.fromTimestampS), key).toBeLessThan(0.5 / v06.dataset.fps);
+        expect(width, `${key} decoded`).toBe(96);
+      }
+      expect(await page.locator(".msg").count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await v06.close();
+    }
+  }, 60_000);
+
   it("names a codec the browser cannot play", async () => {
     const hevcRoot = path.join(dir, "me", "hevc");
     await writeSyntheticDataset({ root: hevcRoot, episodes: 1, frames: 10, cameras: ["front"], width: 96, height: 64, vcodec: "libx265" });

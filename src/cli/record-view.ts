@@ -18,8 +18,9 @@ export function recordView(out: NodeJS.WriteStream, cameras: string[]): { state:
       `late frames: ${cameras.map((c) => `${c} ${state!.lateFrames[c] ?? 0}`).join(", ") || "no cameras"}`,
     ];
     if (last) {
-      lines.push(`${"JOINT".padEnd(18)} ${"ACTION".padStart(9)} ${"STATE".padStart(9)}`);
-      for (const [key, value] of Object.entries(last.action)) lines.push(`${key.padEnd(18)} ${value.toFixed(2).padStart(9)} ${(last.observation[key] ?? NaN).toFixed(2).padStart(9)}`);
+      const width = Math.max(18, ...Object.keys(last.action).map((k) => k.length));
+      lines.push(`${"JOINT".padEnd(width)} ${"ACTION".padStart(9)} ${"STATE".padStart(9)}`);
+      for (const [key, value] of Object.entries(last.action)) lines.push(`${key.padEnd(width)} ${value.toFixed(2).padStart(9)} ${(last.observation[key] ?? NaN).toFixed(2).padStart(9)}`);
     }
     if (drawn > 0 && out.isTTY) out.write(`\x1b[${drawn}A`);
     out.write(`${lines.map((l) => (out.isTTY ? `\x1b[2K${l}` : l)).join("\n")}\n`);

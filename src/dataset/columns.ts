@@ -14,26 +14,38 @@ export interface ColumnValues {
 
 type TypedArrayCtor = { new (length: number): TypedArray };
 
-/** Flatten a numeric scalar or FixedSizeList column. Throws for other column kinds. */
+/**
+ * Flatten a numeric column: a scalar, a FixedSizeList vector, or the nested lists of a
+ * multi-dimensional feature (HF Array2D..Array5D), row-major. Throws for other column kinds.
+ */
 export function columnValues(vector: arrow.Vector, name: string): ColumnValues {
   const type = vector.type as arrow.DataType;
-  const fixed = arrow.DataType.isFixedSizeList(type);
-  const dim = fixed ? (type as arrow.FixedSizeList).listSize : 1;
-  const leafType = fixed ? (type as arrow.FixedSizeList).children[0]!.type : type;
+  let leafType: arrow.DataType = type;
+  while (arrow.DataType.isFixedSizeList(leafType) || arrow.DataType.isList(leafType)) leafType = leafType.children[0]!.type;
   if (!(arrow.DataType.isFloat(leafType) || arrow.DataType.isInt(leafType))) {
     throw new Error(`column '${name}' of type ${String(type)} is not a numeric column`);
   }
-  let out: TypedArray | undefined;
+  const parts = vector.data.map((data) => leafValues(data, 0, data.length));
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const dim = vector.length > 0 ? total / vector.length : arrow.DataType.isFixedSizeList(type) ? type.listSize : 1;
+  if (!Number.isInteger(dim)) throw new Error(`column '${name}' holds rows of different sizes (${total} values in ${vector.length} rows)`);
+  const out = new ((parts[0] ?? new Float64Array(0)).constructor as TypedArrayCtor)(total);
   let written = 0;
-  for (const data of vector.data) {
-    const leaf = fixed ? data.children[0]! : data;
-    // Arrow JS slices value buffers (and FixedSizeList children) eagerly: values start at 0.
-    const count = data.length * dim;
-    const source = (leaf.values as TypedArray).subarray(0, count);
-    out ??= new (source.constructor as TypedArrayCtor)(vector.length * dim);
-    (out as unknown as { set(a: ArrayLike<unknown>, o: number): void }).set(source, written);
-    written += count;
+  for (const part of parts) {
+    (out as unknown as { set(a: ArrayLike<unknown>, o: number): void }).set(part, written);
+    written += part.length;
   }
-  out ??= new Float64Array(0);
   return { values: out, dim, numRows: vector.length };
+}
+
+/** The leaf values of rows [start, end) of a column chunk, through any list nesting. */
+function leafValues(data: arrow.Data, start: number, end: number): TypedArray {
+  const type = data.type as arrow.DataType;
+  if (arrow.DataType.isFixedSizeList(type)) return leafValues(data.children[0]!, start * type.listSize, end * type.listSize);
+  if (arrow.DataType.isList(type)) {
+    const offsets = data.valueOffsets as Int32Array;
+    return leafValues(data.children[0]!, offsets[start]!, offsets[end]!);
+  }
+  // Arrow JS slices value buffers (and list children) eagerly: values start at 0.
+  return (data.values as TypedArray).subarray(start, end);
 }

@@ -5,7 +5,6 @@
 import * as arrow from "apache-arrow";
 import type { Feature } from "./info.js";
 import { isVideoFeature } from "./info.js";
-import { isNumericDtype } from "./schema.js";
 import type { DatasetStats, FeatureStats, StatValue } from "./stats.js";
 import { STAT_NAMES } from "./stats.js";
 
@@ -39,12 +38,16 @@ const int64 = () => new arrow.Int64();
 const float64 = () => new arrow.Float64();
 const listOf = (type: arrow.DataType) => new arrow.List(new arrow.Field("item", type, true));
 
-/** Arrow type of `stats/<feature>/<stat>`: ints keep Int64 min/max, images nest 3 deep. */
+/**
+ * Arrow type of `stats/<feature>/<stat>`: `count` is Int64, every other stat Float64 (integer
+ * features included: LeRobot v0.6 promotes them to float64 before taking stats, compute_stats.py
+ * RunningQuantileStats.update, and stores the arrays' float values, dataset_metadata.py
+ * save_episode); images nest 3 deep.
+ */
 function statType(feature: Feature, stat: string): arrow.DataType {
   if (stat === "count") return listOf(int64());
   if (isVideoFeature(feature) || feature.dtype === "image") return listOf(listOf(listOf(float64())));
-  const integer = isNumericDtype(feature.dtype) && /^u?int/.test(feature.dtype);
-  return listOf(integer && (stat === "min" || stat === "max") ? int64() : float64());
+  return listOf(float64());
 }
 
 function toBig(v: unknown): unknown {
@@ -56,7 +59,8 @@ function toBig(v: unknown): unknown {
 /** Build the Arrow table of an episodes parquet file from its rows. */
 export function buildEpisodesTable(rows: EpisodeRecord[], features: Record<string, Feature>): arrow.Table {
   const videoKeys = Object.keys(features).filter((k) => isVideoFeature(features[k]!));
-  const statKeys = Object.keys(features).filter((k) => features[k]!.dtype !== "string");
+  // No stats for text (LeRobot compute_stats.py compute_episode_stats skips string and language).
+  const statKeys = Object.keys(features).filter((k) => features[k]!.dtype !== "string" && features[k]!.dtype !== "language");
   const columns: Record<string, arrow.Vector> = {};
   const add = (name: string, type: arrow.DataType, values: unknown[]) => {
     columns[name] = arrow.vectorFromArray(values as never[], type);

@@ -22,47 +22,79 @@ export const NUMERIC_DTYPES = [
   "uint8", "uint16", "uint32", "uint64", "bool",
 ] as const;
 export type NumericDtype = (typeof NUMERIC_DTYPES)[number];
-export type FeatureDtype = NumericDtype | "video" | "image" | "string";
+/**
+ * `language` is LeRobot v0.6's annotation columns (`language_persistent`, `language_events`:
+ * lists of structs, datasets/language.py language_feature_info), written after recording.
+ */
+export type FeatureDtype = NumericDtype | "video" | "image" | "string" | "language";
 
-export const videoInfoSchema = z
-  .object({
-    "video.height": z.number().int().positive(),
-    "video.width": z.number().int().positive(),
-    "video.codec": z.string(),
-    "video.pix_fmt": z.string(),
-    "video.is_depth_map": z.boolean().optional(),
-    "video.fps": z.number().positive(),
-    "video.channels": z.number().int().positive(),
-    has_audio: z.boolean().optional(),
-  })
-  .passthrough();
-export type VideoInfo = z.infer<typeof videoInfoSchema>;
+/**
+ * A feature's `info` block, kept as any JSON object. LeRobot v0.6 writes `{"is_depth_map": false}`
+ * for cameras at creation (utils/feature_utils.py hw_to_dataset_features) and fills in the
+ * `video.*` keys from the first saved episode's files (dataset_metadata.py update_video_info), so
+ * a valid dataset may hold either; readers take what they need through `videoInfoOf`.
+ */
+export const featureInfoSchema = z.record(z.string(), z.unknown());
+export type FeatureInfo = z.infer<typeof featureInfoSchema>;
+
+/** The `video.*` facts of a video feature's info block, each only when present and well typed. */
+export interface VideoInfo {
+  height?: number;
+  width?: number;
+  codec?: string;
+  pixFmt?: string;
+  fps?: number;
+  channels?: number;
+  /** LeRobot v0.6's canonical `is_depth_map`, or the legacy `video.is_depth_map`. */
+  isDepthMap: boolean;
+}
 
 export const featureSchema = z
   .object({
     dtype: z.string().min(1),
     shape: z.array(z.number().int().nonnegative()),
     names: z.union([z.array(z.string()), z.record(z.string(), z.unknown()), z.null()]).optional(),
-    info: z.union([videoInfoSchema, z.null()]).optional(),
+    info: z.union([featureInfoSchema, z.null()]).optional(),
   })
   .passthrough();
 export type Feature = z.infer<typeof featureSchema>;
 
+export function videoInfoOf(feature: Feature | undefined): VideoInfo {
+  const info = feature?.info ?? {};
+  const num = (key: string) => (typeof info[key] === "number" ? (info[key] as number) : undefined);
+  const str = (key: string) => (typeof info[key] === "string" ? (info[key] as string) : undefined);
+  const out: VideoInfo = { isDepthMap: isDepthMap(feature) };
+  const fields: [keyof VideoInfo, unknown][] = [
+    ["height", num("video.height")], ["width", num("video.width")], ["codec", str("video.codec")],
+    ["pixFmt", str("video.pix_fmt")], ["fps", num("video.fps")], ["channels", num("video.channels")],
+  ];
+  for (const [name, value] of fields) if (value !== undefined) (out as unknown as Record<string, unknown>)[name] = value;
+  return out;
+}
+
+/** Depth maps as LeRobot v0.6 marks them (dataset_metadata.py depth_keys): either spelling counts. */
+export function isDepthMap(feature: Feature | undefined): boolean {
+  const info = feature?.info ?? {};
+  return info["is_depth_map"] === true || info["video.is_depth_map"] === true;
+}
+
 export const infoSchema = z
+  // Keys in the order LeRobot v0.6 writes them (datasets/utils.py DatasetInfo, a dataclass whose
+  // to_dict keeps field order); a parsed info.json is rewritten in this order, unknown keys last.
   .object({
     codebase_version: z.string(),
-    robot_type: z.string().nullable(),
+    fps: z.number().int().positive(),
+    features: z.record(z.string(), featureSchema),
     total_episodes: z.number().int().nonnegative(),
     total_frames: z.number().int().nonnegative(),
     total_tasks: z.number().int().nonnegative(),
     chunks_size: z.number().int().positive(),
     data_files_size_in_mb: z.number().positive(),
     video_files_size_in_mb: z.number().positive(),
-    fps: z.number().int().positive(),
-    splits: z.record(z.string(), z.string()),
     data_path: z.string(),
     video_path: z.string().nullable(),
-    features: z.record(z.string(), featureSchema),
+    robot_type: z.string().nullable(),
+    splits: z.record(z.string(), z.string()),
   })
   .passthrough();
 export type DatasetInfo = z.infer<typeof infoSchema>;

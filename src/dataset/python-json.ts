@@ -38,15 +38,31 @@ export function parsePythonJson(text: string): unknown {
   );
 }
 
+/**
+ * A number Python holds as a float: json.dump writes it with a fraction even when it is whole
+ * (`0.0`, not `0`), and json.load gives it back as a float, so numpy arrays built from it are
+ * float64 rather than int64. Wrap values that must stay floats (stats) in this.
+ */
+export class PythonFloat {
+  constructor(readonly value: number) {}
+  toJSON(): string {
+    return `${MARK}float:${this.value}`;
+  }
+}
+
 /** JSON text as Python's json.dump(indent=4) lays it out (non-finite numbers as NaN / Infinity). */
 export function toPythonJson(value: unknown): string {
-  let hasNonFinite = false;
+  let marked = false;
   const text = JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === "number" && !Number.isFinite(v)) {
-      hasNonFinite = true;
+      marked = true;
       return MARK + (Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
     }
+    if (typeof v === "string" && v.startsWith(MARK)) marked = true;
     return v;
   }, 4);
-  return hasNonFinite ? text.replace(new RegExp(`"${MARK}(NaN|Infinity|-Infinity)"`, "g"), "$1") : text;
+  if (!marked) return text;
+  return text.replace(new RegExp(`"${MARK}(?:float:)?(NaN|Infinity|-Infinity|[-+0-9.e]+)"`, "g"), (_m, token: string) =>
+    /^-?\d+$/.test(token) ? `${token}.0` : token,
+  );
 }

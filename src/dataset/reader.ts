@@ -11,7 +11,7 @@ import { columnValues } from "./columns.js";
 import type { EpisodeRecord } from "./episodes.js";
 import { parseEpisodesTable } from "./episodes.js";
 import type { DatasetInfo, Feature } from "./info.js";
-import { INFO_PATH, InfoVersionError, STATS_PATH, TASKS_PATH, parseInfo, videoKeys } from "./info.js";
+import { INFO_PATH, InfoVersionError, STATS_PATH, TASKS_PATH, parseInfo, videoInfoOf, videoKeys } from "./info.js";
 import { readParquet, readParquetMetadata } from "./parquet.js";
 import { formatTemplate, resolveDatasetRoot, resolveInside } from "./paths.js";
 import type { DatasetStats } from "./stats.js";
@@ -210,8 +210,12 @@ export class LeRobotDataset {
       const all = [...this.cameraKeys, ...this.imageKeys];
       throw new DatasetError(`'${cameraKey}' is not a camera of this dataset (cameras: ${all.join(", ") || "none"})`);
     }
-    const height = feature.info?.["video.height"] ?? feature.shape[0]!;
-    const width = feature.info?.["video.width"] ?? feature.shape[1]!;
+    const video = videoInfoOf(feature);
+    if (video.isDepthMap) {
+      throw new DatasetError(`'${cameraKey}' is a depth map (is_depth_map in info.json); lerobot-ts does not decode depth videos yet`);
+    }
+    const height = video.height ?? feature.shape[0]!;
+    const width = video.width ?? feature.shape[1]!;
     const videoTimestampS = camera.fromTimestampS + frameIndex / this.fps;
     if (!fs.existsSync(camera.path)) throw new DatasetError(`video file ${camera.path} is missing`, { file: camera.path });
     const ffmpeg = await findFfmpeg();

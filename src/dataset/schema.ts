@@ -53,17 +53,44 @@ export function typedArrayFor(dtype: NumericDtype, length: number): TypedArray {
   }
 }
 
-/** Scalar column for shape [1], FixedSizeList[n] for shape [n] (HF `datasets` List with length). */
+/**
+ * The column type of a feature, as LeRobot's files hold it (datasets/feature_utils.py
+ * get_hf_features_from_features): a scalar for shape [1], FixedSizeList[n] for shape [n] (HF
+ * `List` with a length), nested variable lists for 2 to 5 dimensions (the storage of HF's
+ * Array2D..Array5D extension types), and lists of structs for the language columns.
+ */
 export function arrowTypeForFeature(key: string, feature: Feature): arrow.DataType {
   if (feature.dtype === "image") return imageStructType();
+  if (feature.dtype === "language") return languageColumnType(key);
   const scalar = arrowScalarType(feature.dtype);
   if (feature.shape.length === 1 && feature.shape[0] === 1) return scalar;
   if (feature.shape.length === 1) {
     return new arrow.FixedSizeList(feature.shape[0]!, new arrow.Field("item", scalar, true));
   }
-  throw new DatasetError(
-    `feature '${key}': shape [${feature.shape.join(", ")}] is not supported for ${feature.dtype} columns yet (only [1] and [n])`,
-  );
+  if (feature.shape.length >= 2 && feature.shape.length <= 5) {
+    return feature.shape.reduce<arrow.DataType>((inner) => new arrow.List(new arrow.Field("item", inner, true)), scalar);
+  }
+  throw new DatasetError(`feature '${key}': shape [${feature.shape.join(", ")}] has ${feature.shape.length} dimensions; LeRobot columns have 1 to 5`);
+}
+
+/** Whether a feature is stored as nested lists of 2 to 5 dimensions (HF Array2D..Array5D). */
+export function isMultiDimensional(feature: Feature): boolean {
+  return feature.dtype !== "image" && feature.dtype !== "video" && feature.shape.length >= 2;
+}
+
+/**
+ * LeRobot v0.6's language columns (datasets/language.py): `language_persistent` rows carry their
+ * own timestamp, `language_events` rows do not; `tool_calls` items are JSON text.
+ */
+export function languageColumnType(key: string): arrow.DataType {
+  const text = (name: string, nullable = true) => new arrow.Field(name, new arrow.Utf8(), nullable);
+  const fields = [
+    text("role", false), text("content"), text("style"),
+    ...(key === "language_persistent" ? [new arrow.Field("timestamp", new arrow.Float32(), false)] : []),
+    text("camera"),
+    new arrow.Field("tool_calls", new arrow.List(new arrow.Field("item", new arrow.Utf8(), true)), true),
+  ];
+  return new arrow.List(new arrow.Field("item", new arrow.Struct(fields), true));
 }
 
 /** HF `datasets` feature description for one column, as LeRobot's files carry it. */
@@ -72,10 +99,15 @@ export function imageStructType(): arrow.Struct {
   return new arrow.Struct([new arrow.Field("bytes", new arrow.Binary(), true), new arrow.Field("path", new arrow.Utf8(), true)]);
 }
 
-/** An image column: each row {bytes: PNG, path: null}, as `datasets` embeds images. */
-export function imageColumnData(images: Uint8Array[]): arrow.Data {
+/**
+ * An episode's image column: row i is {bytes: the encoded image, path: "frame-00000i.<ext>"}. That
+ * path is what LeRobot's rows carry: it saves frame i as images/<key>/episode-NNNNNN/frame-%06d.png
+ * (datasets/utils.py DEFAULT_IMAGE_PATH) and `datasets` keeps the file's base name when it
+ * embeds the bytes (io_utils.py embed_images).
+ */
+export function imageColumnData(images: Uint8Array[], extension: string): arrow.Data {
   const bytes = arrow.vectorFromArray(images, new arrow.Binary()).data[0]!;
-  const paths = arrow.vectorFromArray(images.map(() => null), new arrow.Utf8()).data[0]!;
+  const paths = arrow.vectorFromArray(images.map((_, i) => `frame-${String(i).padStart(6, "0")}.${extension}`), new arrow.Utf8()).data[0]!;
   return arrow.makeData({ type: imageStructType(), length: images.length, children: [bytes, paths] });
 }
 

@@ -17,7 +17,7 @@ import type { DatasetInfo, Feature } from "./info.js";
 import {
   CODEBASE_VERSION, DEFAULT_CHUNKS_SIZE, DEFAULT_DATA_FILES_SIZE_IN_MB, DEFAULT_DATA_PATH, DEFAULT_FEATURES,
   DEFAULT_VIDEO_FILES_SIZE_IN_MB, DEFAULT_VIDEO_PATH, EPISODES_PATH, INFO_PATH, STATS_PATH, TASKS_PATH,
-  dataColumnKeys, featureSize, parseInfo, toPythonJson, videoKeys,
+  dataColumnKeys, featureSize, parseInfo, toPythonJson, videoInfoOf, videoKeys,
 } from "./info.js";
 import { encodeParquet } from "./parquet.js";
 import { ParquetAppender } from "./parquet-append.js";
@@ -27,13 +27,17 @@ import type { TypedArray } from "./schema.js";
 import { arrowTypeForFeature, columnData, dataSchema, imageColumnData, isNumericDtype } from "./schema.js";
 import { encodePng } from "./png.js";
 import type { DatasetStats } from "./stats.js";
-import { ImageStatsAccumulator, aggregateStats, computeNumericStats } from "./stats.js";
+import { ImageStatsAccumulator, aggregateStats, computeNumericStats, statsToPythonJson } from "./stats.js";
 import { buildTasksTable } from "./tasks.js";
 import { stagingPath, writeFileAtomic } from "./atomic.js";
 import { acquireWriterLock, releaseWriterLock } from "./lock.js";
 import type { FfmpegInfo } from "./video/index.js";
 import type { AppendUndo } from "./video/append.js";
-import { EpisodeVideoEncoder, appendClip, findFfmpeg, probeMp4, probePixelFormat, resolveVideoCodec } from "./video/index.js";
+import type { ResolvedEncoderSettings, VideoEncoderSettings } from "./video/index.js";
+import {
+  EpisodeVideoEncoder, appendClip, encoderInfoKeys, encoderSettingsFromInfo, findFfmpeg, probeMp4, probePixelFormat,
+  resolveEncoderSettings, resolveVideoCodec,
+} from "./video/index.js";
 
 export type { Frame, FrameValue } from "./episode-buffer.js";
 
@@ -62,6 +66,8 @@ export interface DatasetWriterOptions {
   vcodec?: string;
   /** Constant rate factor for the encoder; default per codec (x264 23, svt-av1 30, x265 28). */
   crf?: number;
+  /** The rest of LeRobot's encoder settings (g, preset, pix_fmt, fast_decode, extra_options, threads); `vcodec` and `crf` above win. */
+  encoder?: VideoEncoderSettings;
   chunksSize?: number;
   dataFilesSizeInMb?: number;
   videoFilesSizeInMb?: number;
@@ -71,6 +77,8 @@ export interface ResumeOptions {
   /** Override the codec; by default the codec already in info.json is kept. */
   vcodec?: string;
   crf?: number;
+  /** Override encoder settings; by default those recorded in info.json (video.g, video.crf, ...) are kept for the same codec. */
+  encoder?: VideoEncoderSettings;
 }
 
 export interface SavedEpisode {
@@ -136,8 +144,7 @@ export class DatasetWriter {
     private readonly metaCursor: FileCursor,
     cameraCursors: Record<string, { cursor: FileCursor }>,
     private readonly ffmpeg: FfmpegInfo | undefined,
-    private readonly vcodec: string | undefined,
-    private readonly crf: number | undefined,
+    private readonly encoder: ResolvedEncoderSettings | undefined,
   ) {
     this.userFeatures = Object.fromEntries(
       Object.entries(info.features).filter(([k]) => !(k in DEFAULT_FEATURES)),
@@ -166,25 +173,27 @@ export class DatasetWriter {
     }
     if (options.chunksSize !== undefined && !Number.isInteger(options.chunksSize)) throw new DatasetError(`chunksSize must be an integer, got ${options.chunksSize}`);
     const hasVideo = videoKeys(features).length > 0;
-    const { ffmpeg, vcodec } = hasVideo ? await pickEncoder(options.vcodec ?? "auto") : { ffmpeg: undefined, vcodec: undefined };
+    const wanted = { ...options.encoder, ...definedOnly({ vcodec: options.vcodec, crf: options.crf }) };
+    const { ffmpeg, encoder } = hasVideo ? await pickEncoder(wanted) : { ffmpeg: undefined, encoder: undefined };
+    // In LeRobot v0.6's order (datasets/utils.py DatasetInfo, feature_utils.py create_empty_dataset_info).
     const info: DatasetInfo = {
       codebase_version: CODEBASE_VERSION,
-      robot_type: options.robotType ?? null,
+      fps: options.fps,
+      features,
       total_episodes: 0,
       total_frames: 0,
       total_tasks: 0,
       chunks_size: options.chunksSize ?? DEFAULT_CHUNKS_SIZE,
       data_files_size_in_mb: options.dataFilesSizeInMb ?? DEFAULT_DATA_FILES_SIZE_IN_MB,
       video_files_size_in_mb: options.videoFilesSizeInMb ?? DEFAULT_VIDEO_FILES_SIZE_IN_MB,
-      fps: options.fps,
-      splits: {},
       data_path: DEFAULT_DATA_PATH,
       video_path: hasVideo ? DEFAULT_VIDEO_PATH : null,
-      features,
+      robot_type: options.robotType ?? null,
+      splits: {},
     };
     const start = (): FileCursor => ({ chunk: 0, file: 0, exists: false });
     await acquireWriterLock(root);
-    const writer = new DatasetWriter(root, info, [], undefined, start(), start(), {}, ffmpeg, vcodec, options.crf);
+    const writer = new DatasetWriter(root, info, [], undefined, start(), start(), {}, ffmpeg, encoder);
     await writeFileAtomic(path.join(root, INFO_PATH), toPythonJson(info));
     return writer;
   }
@@ -236,13 +245,12 @@ export class DatasetWriter {
       cameraCursors[key] = { cursor: loc ? after(loc.chunkIndex, loc.fileIndex) : fresh() };
     }
     const hasVideo = videoKeys(info.features).length > 0;
-    const requested = options.vcodec ?? codecFromInfo(info) ?? "auto";
-    const { ffmpeg, vcodec } = hasVideo ? await pickEncoder(requested) : { ffmpeg: undefined, vcodec: undefined };
+    const { ffmpeg, encoder } = hasVideo ? await pickEncoder(resumeEncoderSettings(info, options)) : { ffmpeg: undefined, encoder: undefined };
     return new DatasetWriter(
       root, info, tasks, stats,
       last ? after(last.dataChunkIndex, last.dataFileIndex) : fresh(),
       last ? after(last.metaChunkIndex, last.metaFileIndex) : fresh(),
-      cameraCursors, ffmpeg, vcodec, options.crf,
+      cameraCursors, ffmpeg, encoder,
     );
   }
 
@@ -256,7 +264,7 @@ export class DatasetWriter {
   /** A copy of the current info.json content. */
   get datasetInfo(): DatasetInfo { return structuredClone(this.info); }
   /** The resolved ffmpeg encoder, when the dataset has cameras. */
-  get videoCodec(): string | undefined { return this.vcodec; }
+  get videoCodec(): string | undefined { return this.encoder?.vcodec; }
 
   /**
    * Add one frame to the episode being recorded. Camera frames go straight to the encoders
@@ -417,7 +425,7 @@ export class DatasetWriter {
     if (newTasks.length > 0 || !fs.existsSync(path.join(this.root, TASKS_PATH))) {
       await writeFileAtomic(path.join(this.root, TASKS_PATH), encodeParquet(buildTasksTable(tasks)));
     }
-    await writeFileAtomic(path.join(this.root, STATS_PATH), toPythonJson(stats));
+    await writeFileAtomic(path.join(this.root, STATS_PATH), statsToPythonJson(stats));
     await writeFileAtomic(path.join(this.root, INFO_PATH), toPythonJson(info));
 
     // Only now, with everything on disk, move the in-memory state forward.
@@ -476,8 +484,7 @@ export class DatasetWriter {
       const outPath = path.join(this.root, TMP_DIR, `${safeName(camera.key)}-${++this.clipCounter}.mp4`);
       await fs.promises.mkdir(path.dirname(outPath), { recursive: true });
       camera.encoder = EpisodeVideoEncoder.start({
-        ffmpeg: this.ffmpeg!, outPath, width: camera.width, height: camera.height,
-        fps: this.info.fps, vcodec: this.vcodec!, ...(this.crf === undefined ? {} : { crf: this.crf }),
+        ...this.encoder!, ffmpeg: this.ffmpeg!, outPath, width: camera.width, height: camera.height, fps: this.info.fps,
       });
     }
   }
@@ -527,19 +534,23 @@ export class DatasetWriter {
     for (const camera of this.cameras) {
       const file = files[camera.key]!;
       const probe = await probeMp4(file);
-      features[camera.key] = {
-        ...features[camera.key]!,
-        info: {
-          "video.height": probe.height,
-          "video.width": probe.width,
-          "video.codec": probe.codec,
-          "video.pix_fmt": await probePixelFormat(this.ffmpeg!, file),
-          "video.is_depth_map": false,
-          "video.fps": Math.round(probe.fps),
-          "video.channels": 3,
-          has_audio: probe.hasAudio,
-        },
+      // As LeRobot v0.6 (dataset_metadata.py update_video_info, video_utils.py get_video_info): the
+      // stream's facts, then the encoder settings, then is_depth_map, merged over what was there
+      // (so a key present since creation keeps its place); the legacy `video.is_depth_map` moves.
+      const merged: Record<string, unknown> = {
+        ...features[camera.key]!.info,
+        "video.height": probe.height,
+        "video.width": probe.width,
+        "video.codec": probe.codec,
+        "video.pix_fmt": await probePixelFormat(this.ffmpeg!, file),
+        "video.fps": Math.round(probe.fps),
+        "video.channels": 3,
+        has_audio: probe.hasAudio,
+        ...encoderInfoKeys(this.encoder!),
+        is_depth_map: false,
       };
+      delete merged["video.is_depth_map"];
+      features[camera.key] = { ...features[camera.key]!, info: merged };
     }
     info.features = features;
   }
@@ -560,7 +571,7 @@ export class DatasetWriter {
     const schema = dataSchema(this.info.features);
     const children = dataColumnKeys(this.info.features).map((key) => {
       const feature = this.info.features[key]!;
-      if (feature.dtype === "image") return imageColumnData(this.buffer.imageValues(key));
+      if (feature.dtype === "image") return imageColumnData(this.buffer.imageValues(key), "png");
       const type = arrowTypeForFeature(key, feature);
       const values = defaults[key] ?? (feature.dtype === "string" ? this.buffer.stringValues(key) : this.buffer.numericValues(key));
       return columnData(type, values, length);
@@ -673,6 +684,9 @@ function defaultColumns(length: number, fps: number, episodeIndex: number, fromI
 function checkFeatureSpecs(specs: Record<string, FeatureSpec>, useVideos: boolean): Record<string, Feature> {
   const features: Record<string, Feature> = {};
   for (const [key, spec] of Object.entries(specs ?? {})) {
+    // As LeRobot (utils/feature_utils.py _validate_feature_names): '/' separates the flattened
+    // episode columns (`stats/<feature>/min`, `videos/<key>/chunk_index`).
+    if (key.includes("/")) throw new FrameValidationError(key, "contains '/', which LeRobot refuses in feature names (it separates the episodes metadata columns)");
     if (key in DEFAULT_FEATURES) throw new FrameValidationError(key, "is added by the writer; do not declare it");
     if (key === "task") throw new FrameValidationError(key, "is reserved for the frame's task text");
     if (!spec || !Array.isArray(spec.shape) || spec.shape.some((d) => !Number.isInteger(d) || d <= 0)) {
@@ -683,13 +697,19 @@ function checkFeatureSpecs(specs: Record<string, FeatureSpec>, useVideos: boolea
       if (spec.shape.length !== 3 || spec.shape[2] !== 3) throw new FrameValidationError(key, `camera shape must be [height, width, 3], got [${spec.shape.join(", ")}]`);
       // As LeRobot: without videos, cameras are `image` features, PNG files inside the data parquet.
       const dtype = spec.dtype === "video" && useVideos ? "video" : "image";
-      features[key] = { dtype, shape: [...spec.shape], names: names ?? ["height", "width", "channels"] };
+      // LeRobot v0.6 gives every camera `info: {"is_depth_map": ...}` at creation
+      // (utils/feature_utils.py hw_to_dataset_features); the video.* keys follow the first save.
+      features[key] = { dtype, shape: [...spec.shape], names: names ?? ["height", "width", "channels"], info: { is_depth_map: false } };
     } else if (spec.dtype === "float16") {
       throw new FrameValidationError(key, "float16 features cannot be written yet (use float32)");
     } else if (isNumericDtype(spec.dtype) || spec.dtype === "string") {
+      // Datasets with 2-5 dimensional features are read, but the writer stores vectors only.
+      if (spec.shape.length !== 1) throw new FrameValidationError(key, `shape [${spec.shape.join(", ")}] cannot be written yet (only [1] and [n]; flatten it to [${spec.shape.reduce((a, b) => a * b, 1)}])`);
       const feature: Feature = { dtype: spec.dtype, shape: [...spec.shape], names };
-      arrowTypeForFeature(key, feature); // refuses shapes the data parquet cannot hold
+      arrowTypeForFeature(key, feature);
       features[key] = feature;
+    } else if (spec.dtype === "language") {
+      throw new FrameValidationError(key, "language columns are added by LeRobot's annotation pipeline after recording; the writer does not record them");
     } else {
       throw new FrameValidationError(key, `unknown dtype '${spec.dtype}'`);
     }
@@ -697,17 +717,44 @@ function checkFeatureSpecs(specs: Record<string, FeatureSpec>, useVideos: boolea
   return { ...features, ...structuredClone(DEFAULT_FEATURES) };
 }
 
-async function pickEncoder(requested: string): Promise<{ ffmpeg: FfmpegInfo; vcodec: string }> {
+async function pickEncoder(settings: VideoEncoderSettings): Promise<{ ffmpeg: FfmpegInfo; encoder: ResolvedEncoderSettings }> {
+  const requested = settings.vcodec ?? "auto";
   const aliases: Record<string, string> = { h264: "libx264", hevc: "libx265", av1: "libsvtav1" };
   const wanted = aliases[requested] ?? requested;
   const ffmpeg = await findFfmpeg(wanted === "auto" ? {} : { requireEncoder: wanted });
-  return { ffmpeg, vcodec: resolveVideoCodec(requested, ffmpeg) };
+  try {
+    return { ffmpeg, encoder: resolveEncoderSettings(resolveVideoCodec(requested, ffmpeg), settings) };
+  } catch (error) {
+    throw error instanceof DatasetError ? error : new DatasetError((error as Error).message, { cause: error });
+  }
+}
+
+/**
+ * On resume, new videos match the ones there: the codec in info.json and, for that same codec,
+ * the encoder settings recorded beside it; what the caller passes wins.
+ */
+function resumeEncoderSettings(info: DatasetInfo, options: ResumeOptions): VideoEncoderSettings {
+  const key = videoKeys(info.features)[0];
+  const codec = codecFromInfo(info);
+  const requested = options.vcodec ?? options.encoder?.vcodec;
+  const sameCodec = requested === undefined || (codec !== undefined && sameEncoder(requested, codec));
+  const recorded = sameCodec && key ? encoderSettingsFromInfo(info.features[key]!.info) : {};
+  return { ...recorded, ...options.encoder, ...definedOnly({ vcodec: requested ?? codec, crf: options.crf }) };
+}
+
+function sameEncoder(a: string, b: string): boolean {
+  const family = (c: string) => ({ libx264: "h264", libx265: "hevc", libsvtav1: "av1", "libaom-av1": "av1" } as Record<string, string>)[c] ?? c;
+  return family(a) === family(b);
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The encoder matching the codec of the videos already in the dataset, so files stay uniform. */
 function codecFromInfo(info: DatasetInfo): string | undefined {
   for (const key of videoKeys(info.features)) {
-    const codec = info.features[key]!.info?.["video.codec"];
+    const codec = videoInfoOf(info.features[key]).codec;
     if (codec) return codec;
   }
   return undefined;

@@ -37,6 +37,11 @@ export function calibrationPath(kind: DeviceKind, name: string, id: string, env:
   return path.join(calibrationRoot(env), kind, name, `${id}.json`);
 }
 
+/** `<dir>/<id>.json`: the file in a calibration folder given explicitly (LeRobot's calibration_dir). */
+export function calibrationFileIn(dir: string, id: string): string {
+  return path.join(path.resolve(dir), `${id}.json`);
+}
+
 /** The first existing file among the folder names given (current name first), or undefined. */
 export function findCalibrationFile(kind: DeviceKind, names: string[], id: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return names.map((n) => calibrationPath(kind, n, id, env)).find((p) => fs.existsSync(p));

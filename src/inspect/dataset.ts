@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Feature } from "../dataset/info.js";
-import { videoKeys } from "../dataset/info.js";
+import { videoInfoOf, videoKeys } from "../dataset/info.js";
 import type { LeRobotDataset } from "../dataset/reader.js";
 import { openDataset } from "../dataset/reader.js";
 import { probeMp4 } from "../dataset/video/probe.js";
@@ -66,7 +66,8 @@ function namesOf(feature: Feature): string[] | null {
 
 /** Height and width of an image-like feature: from video info, else the shape laid out by its names. */
 function frameSize(feature: Feature): { width: number | null; height: number | null } {
-  if (feature.info) return { width: feature.info["video.width"], height: feature.info["video.height"] };
+  const video = videoInfoOf(feature);
+  if (video.width !== undefined && video.height !== undefined) return { width: video.width, height: video.height };
   const names = Array.isArray(feature.names) ? feature.names : ["height", "width", "channels"];
   const at = (name: string) => {
     const i = names.indexOf(name);
@@ -83,10 +84,10 @@ async function describeCameras(dataset: LeRobotDataset, rel: (file: string) => s
     cameras.push({
       key,
       storage: "video",
-      codec: feature.info?.["video.codec"] ?? null,
+      codec: videoInfoOf(feature).codec ?? null,
       ...frameSize(feature),
-      pixFmt: feature.info?.["video.pix_fmt"] ?? null,
-      fps: feature.info?.["video.fps"] ?? null,
+      pixFmt: videoInfoOf(feature).pixFmt ?? null,
+      fps: videoInfoOf(feature).fps ?? null,
       files: await Promise.all(files.map(async (file) => {
         const bytes = fileSize(file);
         if (bytes === null) return { path: rel(file), exists: false, bytes, probe: null, error: null };

@@ -15,7 +15,7 @@ import { DatasetWriter } from "../dataset/writer.js";
 import type { ArmCalibration } from "../hardware/calibration.js";
 import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
 import { SOArm } from "../hardware/robots/so-arm.js";
-import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
+import { SO_MOTOR_NAMES, armType, lerobotRobotName } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
 import { deferred } from "./process.js";
 import { recordFeatures } from "./record.js";
@@ -131,7 +131,7 @@ export async function calibrateTest(config: CalibrateTestConfig): Promise<Hardwa
 
   const recordEpisodes = async () => {
     update({ phase: "recording" });
-    const writer = await DatasetWriter.create({ root: config.root, repoId: config.repoId, fps, robotType: config.robot.type, features: recordFeatures({}) });
+    const writer = await DatasetWriter.create({ root: config.root, repoId: config.repoId, fps, robotType: lerobotRobotName(config.robot.type), features: recordFeatures({}) });
     const count = Math.max(...episodes) + 1;
     const frames = Math.round((config.episodeS ?? 6) * fps);
     for (let e = 0; e < count && !stopped; e++) {

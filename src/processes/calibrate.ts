@@ -5,10 +5,16 @@
  * the result is written to the motors and saved in LeRobot's calibration file.
  * The person's part goes through `prompt` (the CLI reads Enter from stdin); on the simulator the
  * simulated hand does the moving, so Enter presses alone complete it.
+ * A bimanual pair (bi_so_follower / bi_so_leader) is calibrated left arm first, then right, each
+ * into its own file `<id>_left.json` / `<id>_right.json` (LeRobot's BimanualMixin.calibrate).
  */
 import type { ArmCalibration } from "../hardware/calibration.js";
-import { calibrationPath, writeCalibrationFile } from "../hardware/calibration.js";
+import { calibrationFileIn, calibrationPath, writeCalibrationFile } from "../hardware/calibration.js";
 import { encodeSignMagnitude } from "../hardware/feetech/control-table.js";
+import type { ArmConnectOptions } from "../hardware/robots/arm.js";
+import { isBimanualConfig } from "../hardware/robots/arm.js";
+import type { BimanualArmConfig, Side } from "../hardware/robots/bimanual.js";
+import { SIM_SEEDS, sideConfig } from "../hardware/robots/bimanual.js";
 import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
 import { SOArm } from "../hardware/robots/so-arm.js";
 import { FULL_TURN_MOTOR, SO_MOTORS, SO_MOTOR_NAMES } from "../hardware/robots/types.js";
@@ -20,6 +26,8 @@ export type CalibrationPhase = "connecting" | "existing-file" | "mid-pose" | "re
 export interface CalibrationPrompt {
   phase: CalibrationPhase;
   message: string;
+  /** The arm of a bimanual pair being calibrated. */
+  side?: Side;
 }
 
 export interface RangeRow {
@@ -36,6 +44,8 @@ export interface CalibrationState {
   homingOffsets: Record<string, number> | undefined;
   file: string | undefined;
   error: string | undefined;
+  /** The arm of a bimanual pair being calibrated. */
+  side?: Side;
 }
 
 export interface CalibrationResult {
@@ -45,8 +55,15 @@ export interface CalibrationResult {
   keptExistingFile: boolean;
 }
 
+/** A bimanual pair's calibration: one file per arm. */
+export interface BimanualCalibrationResult {
+  left: CalibrationResult;
+  right: CalibrationResult;
+}
+
 export interface CalibrateConfig {
-  arm: SOArmConfig;
+  /** One SO arm, or a bimanual pair. */
+  arm: SOArmConfig | BimanualArmConfig;
   /**
    * Ask the person something and resolve with their answer line (Enter = ""). Called for the
    * existing-file question, the mid-range pose, and the end of the range recording.
@@ -57,8 +74,8 @@ export interface CalibrateConfig {
   onRangesUpdate?: (rows: RangeRow[]) => void;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
-  /** Connection options (an injected transport or simulated arm). */
-  connect?: ConnectArmOptions;
+  /** Connection options (an injected transport or simulated arm; per side under `left` / `right`). */
+  connect?: ArmConnectOptions;
   /** Sampling period of the range recording, ms (LeRobot: 20). */
   samplePeriodMs?: number;
 }
@@ -69,16 +86,90 @@ export class CalibrationError extends Error {
   override name = "CalibrationError";
 }
 
-export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult>> {
-  const state: CalibrationState = { phase: "connecting", ranges: [], homingOffsets: undefined, file: undefined, error: undefined };
+export async function calibrate(config: CalibrateConfig & { arm: SOArmConfig }): Promise<HardwareProcess<CalibrationState, CalibrationResult>>;
+export async function calibrate(config: CalibrateConfig & { arm: BimanualArmConfig }): Promise<HardwareProcess<CalibrationState, BimanualCalibrationResult>>;
+export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult>>;
+export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult>> {
+  if (isBimanualConfig(config.arm)) return calibratePair(config, config.arm);
+  const { left: _left, right: _right, ...options } = config.connect ?? {};
+  return calibrationProcess(await connectUncalibrated(config.arm, options, config), config, undefined);
+}
+
+/** Connect an arm as calibrate needs it: no calibration required, nothing configured. */
+function connectUncalibrated(arm: SOArmConfig, options: ConnectArmOptions, config: CalibrateConfig): Promise<SOArm> {
+  return SOArm.connect(arm, { ...options, requireCalibration: false, ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}) });
+}
+
+/**
+ * Both arms connected first (as lerobot_calibrate.py connects the device, then calibrates), then
+ * the left arm calibrated, then the right; state and prompts say which side they are about.
+ */
+async function calibratePair(config: CalibrateConfig, pair: BimanualArmConfig): Promise<HardwareProcess<CalibrationState, BimanualCalibrationResult>> {
+  const { left: leftOptions, right: rightOptions, ...shared } = config.connect ?? {};
+  const left = await connectUncalibrated(sideConfig(pair, "left"), { ...shared, simSeed: SIM_SEEDS.left, ...leftOptions }, config);
+  let right: SOArm;
+  try {
+    right = await connectUncalibrated(sideConfig(pair, "right"), { ...shared, simSeed: SIM_SEEDS.right, ...rightOptions }, config);
+  } catch (error) {
+    await left.disconnect();
+    throw error;
+  }
+  let state: CalibrationState = { phase: "connecting", ranges: [], homingOffsets: undefined, file: undefined, error: undefined, side: "left" };
+  const forward = (s: CalibrationState) => {
+    state = s;
+    config.onStateUpdate?.({ ...s });
+  };
+  const jobs = {
+    left: calibrationProcess(left, { ...config, onStateUpdate: forward }, "left"),
+    right: calibrationProcess(right, { ...config, onStateUpdate: forward }, "right"),
+  };
+  const outcome = deferred<BimanualCalibrationResult>();
+  let started = false;
+  // Stopping an unstarted side disconnects it, which must happen once.
+  let rightStopped = false;
+  const stopRight = () => {
+    if (rightStopped) return;
+    rightStopped = true;
+    jobs.right.stop();
+  };
+  const run = async (): Promise<BimanualCalibrationResult> => {
+    jobs.left.start();
+    const leftResult = await jobs.left.result;
+    if (rightStopped) throw new CalibrationError("calibration stopped after the left arm; the right arm was not calibrated");
+    jobs.right.start();
+    return { left: leftResult, right: await jobs.right.result };
+  };
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      // A failed left side leaves the right one unstarted: stopping it disconnects it.
+      run().then(outcome.resolve, (error: unknown) => {
+        stopRight();
+        outcome.reject(error);
+      });
+    },
+    stop() {
+      jobs.left.stop();
+      stopRight();
+      if (!started) outcome.reject(new CalibrationError("calibration stopped before it started"));
+    },
+    getState: () => ({ ...state }),
+    result: outcome.promise,
+  };
+}
+
+/** The calibration procedure on a connected arm; disconnects it at the end. */
+function calibrationProcess(arm: SOArm, config: CalibrateConfig, side: Side | undefined): HardwareProcess<CalibrationState, CalibrationResult> {
+  const state: CalibrationState = { phase: "connecting", ranges: [], homingOffsets: undefined, file: undefined, error: undefined, ...(side ? { side } : {}) };
   const update = (patch: Partial<CalibrationState>) => {
     Object.assign(state, patch);
     config.onStateUpdate?.({ ...state });
   };
-  const arm = await SOArm.connect(config.arm, {
-    ...config.connect, requireCalibration: false, ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}),
-  });
-  const file = calibrationPath(arm.armType.kind, arm.armType.calibrationNames[0]!, arm.config.id!, config.env);
+  const prompt = (p: CalibrationPrompt) => config.prompt(side ? { ...p, side } : p);
+  // Written where connect looks: the calibration_dir given, else the current folder name (so_follower, ...).
+  const file = arm.config.calibrationDir !== undefined ? calibrationFileIn(arm.config.calibrationDir, arm.config.id!) :
+    calibrationPath(arm.armType.kind, arm.armType.calibrationNames[0]!, arm.config.id!, config.env);
   const outcome = deferred<CalibrationResult>();
   let started = false;
   let stopped = false;
@@ -87,7 +178,7 @@ export async function calibrate(config: CalibrateConfig): Promise<HardwareProces
     const existing = arm.calibrationSource && arm.calibrationSource !== "simulator" ? arm.calibration : undefined;
     if (existing) {
       update({ phase: "existing-file" });
-      const answer = await config.prompt({ phase: "existing-file", message: `Press ENTER to use the calibration file of '${arm.config.id}' (${arm.calibrationSource}), or type 'c' and press ENTER to run calibration: ` });
+      const answer = await prompt({ phase: "existing-file", message: `Press ENTER to use the calibration file of '${arm.config.id}' (${arm.calibrationSource}), or type 'c' and press ENTER to run calibration: ` });
       if (answer.trim().toLowerCase() !== "c") {
         await arm.writeCalibration(existing);
         return { calibration: existing, file: arm.calibrationSource!, keptExistingFile: true };
@@ -117,7 +208,7 @@ export async function calibrate(config: CalibrateConfig): Promise<HardwareProces
     for (;;) {
       update({ phase: "mid-pose" });
       arm.simulator?.hand.calibrationMidPose();
-      await config.prompt({ phase: "mid-pose", message: `Move ${arm.config.type} '${arm.config.id}' to the middle of its range of motion and press ENTER...` });
+      await prompt({ phase: "mid-pose", message: `Move ${arm.config.type} '${arm.config.id}' to the middle of its range of motion and press ENTER...` });
       throwIfStopped();
       // The simulated hand takes a moment to get there; a person has already done it.
       if (arm.simulator) await waitUntilStill();
@@ -155,7 +246,7 @@ export async function calibrate(config: CalibrateConfig): Promise<HardwareProces
     let enterPressed = false;
     const hand = arm.simulator?.hand;
     hand?.calibrationSweep();
-    const answer = config.prompt({
+    const answer = prompt({
       phase: "recording-ranges",
       message: `Move all joints except '${FULL_TURN_MOTOR}' sequentially through their entire ranges of motion.\nRecording positions. Press ENTER to stop...`,
     }).then(() => { enterPressed = true; });

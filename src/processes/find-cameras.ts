@@ -1,7 +1,11 @@
 /**
  * LeRobot's `lerobot-find-cameras`: list the capture devices and save one snapshot per camera, so
  * the user can tell which index_or_path is which. Snapshots are taken one camera at a time (USB
- * bandwidth) after a 1 s warm-up (LeRobot's default warmup_s: exposure settles).
+ * bandwidth): each camera warms up for warmupS (default 1 s: exposure settles), runs for
+ * recordTimeS (default 2 s) and its last frame is saved, as LeRobot v0.6's
+ * scripts/lerobot_find_cameras.py save_images_from_all_cameras() leaves the last frame it read.
+ * RealSense cameras need Intel's SDK, which lerobot-ts does not use: asking for `realsense` finds
+ * none (they still show up as V4L2 devices among the `opencv` ones).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -9,11 +13,21 @@ import { encodePng } from "../dataset/png.js";
 import { listCameras } from "../hardware/cameras/list-cameras.js";
 import type { CameraDevice } from "../hardware/cameras/list-cameras.js";
 import { openCamera } from "../hardware/cameras/open-camera.js";
-import type { CameraConfig } from "../hardware/cameras/camera.js";
+import type { Camera, CameraConfig } from "../hardware/cameras/camera.js";
 
 export interface FindCamerasOptions {
   /** Save one PNG per camera here; no snapshots when absent. */
   snapshotDir?: string;
+  /** LeRobot's positional camera type: only these cameras (default: all). */
+  cameraType?: "opencv" | "realsense";
+  /** Seconds each camera runs, after its warm-up, before its snapshot (LeRobot's --record-time-s, default 2). */
+  recordTimeS?: number;
+  /** Seconds of frames dropped after a camera starts (LeRobot's --warmup-s, default 1). */
+  warmupS?: number;
+  /** The device list (default: listCameras()); tests give their own. */
+  listDevices?: () => Promise<CameraDevice[]>;
+  /** Opens a device (default: openCamera); tests give their own. */
+  open?: (name: string, config: CameraConfig) => Camera;
 }
 
 export interface FoundCamera extends CameraDevice {
@@ -24,7 +38,8 @@ export interface FoundCamera extends CameraDevice {
 }
 
 export async function findCameras(options: FindCamerasOptions = {}): Promise<FoundCamera[]> {
-  const devices = await listCameras();
+  if (options.cameraType === "realsense") return [];
+  const devices = await (options.listDevices ?? listCameras)();
   const found: FoundCamera[] = [];
   for (const device of devices) {
     if (options.snapshotDir === undefined) {
@@ -32,7 +47,7 @@ export async function findCameras(options: FindCamerasOptions = {}): Promise<Fou
       continue;
     }
     try {
-      found.push({ ...device, snapshot: await takeSnapshot(device, options.snapshotDir) });
+      found.push({ ...device, snapshot: await takeSnapshot(device, options.snapshotDir, options) });
     } catch (error) {
       found.push({ ...device, snapshotError: error instanceof Error ? error.message : String(error) });
     }
@@ -40,10 +55,12 @@ export async function findCameras(options: FindCamerasOptions = {}): Promise<Fou
   return found;
 }
 
-async function takeSnapshot(device: CameraDevice, dir: string): Promise<string> {
-  const camera = openCamera(device.id, snapshotConfig(device));
+async function takeSnapshot(device: CameraDevice, dir: string, options: FindCamerasOptions): Promise<string> {
+  const camera = (options.open ?? openCamera)(device.id, snapshotConfig(device, options.warmupS ?? 1));
   try {
     await camera.start();
+    const recordMs = (options.recordTimeS ?? 2) * 1000;
+    if (recordMs > 0) await new Promise((resolve) => setTimeout(resolve, recordMs));
     const frame = camera.latest();
     if (!frame) throw new Error(`camera ${device.id} gave no frame`);
     await mkdir(dir, { recursive: true });
@@ -57,7 +74,7 @@ async function takeSnapshot(device: CameraDevice, dir: string): Promise<string> 
 }
 
 /** 640x480 when the device offers it (LeRobot's usual default profile), else its first size. */
-function snapshotConfig(device: CameraDevice): CameraConfig {
+function snapshotConfig(device: CameraDevice, warmupS: number): CameraConfig {
   const preferred = device.formats.find((f) => f.sizes.includes("640x480")) ?? device.formats.find((f) => f.sizes.length > 0);
   const size = preferred?.sizes.includes("640x480") ? "640x480" : (preferred?.sizes[0] ?? "640x480");
   const [width, height] = size.split("x").map(Number);
@@ -67,7 +84,7 @@ function snapshotConfig(device: CameraDevice): CameraConfig {
     width: width ?? 640,
     height: height ?? 480,
     fps: 30,
-    warmup_s: 1,
+    warmup_s: warmupS,
     ...(preferred ? { input_format: preferred.format } : {}),
   };
 }

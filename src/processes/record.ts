@@ -10,9 +10,9 @@
 import type { Frame } from "../dataset/writer.js";
 import type { Camera, CameraConfig } from "../hardware/cameras/camera.js";
 import { CameraError } from "../hardware/cameras/camera.js";
-import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
-import { SOArm } from "../hardware/robots/so-arm.js";
-import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
+import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
+import { checkArmsMatch, connectArm } from "../hardware/robots/arm.js";
+import { SO_POSITION_NAMES } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
 import { deferred, latenessSummary } from "./process.js";
 
@@ -93,9 +93,13 @@ export interface RecordResult {
 }
 
 export interface RecordConfig {
-  robot: SOArmConfig;
-  teleop: SOArmConfig;
-  /** Cameras by name (LeRobot's `--robot.cameras`); each frame key is observation.images.<name>. */
+  /** The follower: one SO arm, or a bi_so_follower pair (then the leader is a bi_so_leader pair). */
+  robot: ArmConfig;
+  teleop: ArmConfig;
+  /**
+   * Cameras by name (LeRobot's `--robot.cameras`); each frame key is observation.images.<name>.
+   * For a bimanual robot, name them as LeRobot does with bimanualCameras().
+   */
   cameras: Record<string, Camera>;
   dataset: RecordDatasetConfig;
   sink: RecordSink;
@@ -103,7 +107,7 @@ export interface RecordConfig {
   onTick?: (tick: RecordTick) => void;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
-  connect?: { robot?: ConnectArmOptions; teleop?: ConnectArmOptions };
+  connect?: { robot?: ArmConnectOptions; teleop?: ArmConnectOptions };
 }
 
 export interface RecordProcess extends HardwareProcess<RecordState, RecordResult> {
@@ -113,9 +117,13 @@ export interface RecordProcess extends HardwareProcess<RecordState, RecordResult
   rerecordEpisode(): void;
 }
 
-/** The dataset features a record of these arms and cameras produces (LeRobot's names and shapes). */
-export function recordFeatures(cameras: Record<string, Pick<CameraConfig, "width" | "height">>): Record<string, { dtype: string; shape: number[]; names: string[] }> {
-  const joints = SO_MOTOR_NAMES.map((m) => `${m}.pos`);
+/**
+ * The dataset features a record of these arms and cameras produces (LeRobot's names and shapes).
+ * `joints`: the robot's position keys (armPositionNames(type); one SO arm's six by default).
+ */
+export function recordFeatures(
+  cameras: Record<string, Pick<CameraConfig, "width" | "height">>, joints: string[] = SO_POSITION_NAMES,
+): Record<string, { dtype: string; shape: number[]; names: string[] }> {
   const features: Record<string, { dtype: string; shape: number[]; names: string[] }> = {
     action: { dtype: "float32", shape: [joints.length], names: joints },
     "observation.state": { dtype: "float32", shape: [joints.length], names: joints },
@@ -137,13 +145,12 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
   if (!(fps > 0) || episodeFrames < 1 || resetTicks < 0 || !(numEpisodes >= 1)) {
     throw new RangeError(`record needs fps > 0, episodeTimeS >= 1 / fps, resetTimeS >= 0 and numEpisodes >= 1`);
   }
-  armType(config.robot.type, "follower");
-  armType(config.teleop.type, "leader");
+  checkArmsMatch(config.robot, config.teleop);
   const base = { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}) };
-  const leader = await SOArm.connect(config.teleop, { ...base, ...config.connect?.teleop });
-  let follower: SOArm;
+  const leader = await connectArm(config.teleop, { ...base, ...config.connect?.teleop });
+  let follower: Arm;
   try {
-    follower = await SOArm.connect(config.robot, { ...base, ...config.connect?.robot });
+    follower = await connectArm(config.robot, { ...base, ...config.connect?.robot });
   } catch (error) {
     await leader.disconnect();
     throw error;
@@ -219,9 +226,9 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     if (failure) throw failure;
   };
   for (const [name, camera] of cameras) camera.onError((error) => failNow(new CameraError(`camera '${name}' stopped: ${error.message}`, name)));
-  for (const arm of [leader, follower]) {
-    arm.bus.transport.onClose((error) => { if (error) failNow(new Error(`${arm.role} arm on ${arm.port} was lost: ${error.message}`)); });
-  }
+  for (const arm of [leader, follower]) arm.onLost(failNow);
+  // The dataset's action and observation.state columns, in the follower's order.
+  const joints = follower.positionNames;
 
   let t0 = 0;
   let tickIndex = 0;
@@ -254,7 +261,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
       images[`observation.images.${name}`] = copyFrame(frame.data);
     }
     if (frameIndex !== undefined) {
-      enqueue({ task: config.dataset.singleTask, action: SO_MOTOR_NAMES.map((m) => action[`${m}.pos`]!), "observation.state": SO_MOTOR_NAMES.map((m) => observation[`${m}.pos`]!), ...images } as Frame);
+      enqueue({ task: config.dataset.singleTask, action: joints.map((n) => action[n]!), "observation.state": joints.map((n) => observation[n]!), ...images } as Frame);
     }
     tickIndex++;
     const done = performance.now();

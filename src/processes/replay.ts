@@ -5,9 +5,9 @@
  * in -100..100 is refused on a robot in degrees, and the reverse.
  */
 import type { LeRobotDataset } from "../dataset/reader.js";
-import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
-import { SOArm } from "../hardware/robots/so-arm.js";
-import { SO_MOTOR_NAMES, armType } from "../hardware/robots/types.js";
+import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
+import { connectArm, isBimanualConfig } from "../hardware/robots/arm.js";
+import { armPositionNames, checkArmType } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
 import { deferred, latenessSummary } from "./process.js";
 
@@ -55,17 +55,20 @@ export function detectUnits(dataset: LeRobotDataset, column: string, names: stri
   const min = stats.min as number[];
   const max = stats.max as number[];
   for (let j = 0; j < names.length; j++) {
-    if (names[j]!.startsWith("gripper")) continue;
+    if (isGripper(names[j]!)) continue;
     if (Math.abs(min[j]!) > 100.0001 || Math.abs(max[j]!) > 100.0001) {
       return { units: "degrees", evidence: `${names[j]} reaches ${Math.abs(min[j]!) > Math.abs(max[j]!) ? min[j] : max[j]}, beyond ±100` };
     }
   }
   for (let j = 0; j < names.length; j++) {
-    if (names[j]!.startsWith("gripper")) continue;
+    if (isGripper(names[j]!)) continue;
     if (Math.abs(min[j]!) === 100 || Math.abs(max[j]!) === 100) return { units: "range_m100_100", evidence: `${names[j]} sits exactly at ${Math.abs(min[j]!) === 100 ? min[j] : max[j]}, LeRobot's range-mode clamp` };
   }
   return { units: undefined, evidence: undefined };
 }
+
+/** The gripper's column, of one arm or either side of two (`left_gripper.pos`): always 0..100. */
+const isGripper = (name: string) => /^((left|right)_)?gripper/.test(name);
 
 /**
  * A slow move from `from` to `target` in `steps` poses, eased with a cosine so it starts and ends
@@ -79,16 +82,25 @@ export function approachPoses(from: Record<string, number>, target: Record<strin
 }
 
 /** Refuse actions whose names or units are not the robot's. */
-export function checkActionsFit(actions: EpisodeActions, robot: SOArmConfig): void {
-  const expected = SO_MOTOR_NAMES.map((m) => `${m}.pos`);
+export function checkActionsFit(actions: EpisodeActions, robot: ArmConfig): void {
+  const expected = armPositionNames(robot.type);
   const missing = expected.filter((n) => !actions.names.includes(n));
   if (missing.length > 0) throw new ReplayError(`the dataset's actions (${actions.names.join(", ")}) lack ${missing.join(", ")} of ${robot.type}`);
-  const robotUnits: JointUnits = robot.useDegrees === false ? "range_m100_100" : "degrees";
-  if (actions.units && actions.units !== robotUnits) {
+  const robotUnits = armUnits(robot);
+  if (actions.units && robotUnits && actions.units !== robotUnits) {
     const say = (u: JointUnits) => (u === "degrees" ? "degrees" : "-100..100 (use_degrees=false)");
+    const flags = isBimanualConfig(robot) ? ["left", "right"].map((side) => `--robot.${side}_arm_config.use_degrees`) : ["--robot.use_degrees"];
     throw new ReplayError(`the dataset was recorded in ${say(actions.units)} (${actions.unitsEvidence}) but the robot is set to ${say(robotUnits)}; ` +
-      `replay with --robot.use_degrees=${actions.units === "degrees" ? "true" : "false"}`);
+      `replay with ${flags.map((f) => `${f}=${actions.units === "degrees" ? "true" : "false"}`).join(" ")}`);
   }
+}
+
+/** The robot's body-joint units; undefined when the two sides of a pair differ (then not checked). */
+function armUnits(robot: ArmConfig): JointUnits | undefined {
+  const units = (useDegrees: boolean | undefined): JointUnits => (useDegrees === false ? "range_m100_100" : "degrees");
+  if (!isBimanualConfig(robot)) return units(robot.useDegrees);
+  const [left, right] = [units(robot.left.useDegrees), units(robot.right.useDegrees)];
+  return left === right ? left : undefined;
 }
 
 export type ReplayPhase = "ready" | "approaching" | "replaying" | "done" | "stopped" | "failed";
@@ -117,7 +129,8 @@ export interface ReplayResult {
 }
 
 export interface ReplayConfig {
-  robot: SOArmConfig;
+  /** One SO follower, or a bi_so_follower pair. */
+  robot: ArmConfig;
   actions: EpisodeActions;
   /** Seconds to move from the present pose to the first action (default 3). */
   approachS?: number;
@@ -127,17 +140,17 @@ export interface ReplayConfig {
   onStep?: (step: ReplayStep) => void;
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
-  connect?: ConnectArmOptions;
+  connect?: ArmConnectOptions;
   /** An arm already connected (calibrate-test keeps one across episodes); not disconnected at the end. */
-  arm?: SOArm;
+  arm?: Arm;
 }
 
 export async function replay(config: ReplayConfig): Promise<HardwareProcess<ReplayState, ReplayResult>> {
-  armType(config.robot.type, "follower");
+  checkArmType(config.robot.type, "follower");
   checkActionsFit(config.actions, config.robot);
   const { rows, names, fps } = config.actions;
   if (rows.length === 0) throw new ReplayError("the episode has no frames");
-  const arm = config.arm ?? await SOArm.connect(config.robot, { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}), ...config.connect });
+  const arm = config.arm ?? await connectArm(config.robot, { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}), ...config.connect });
   const state: ReplayState = { phase: "ready", frame: 0, frames: rows.length, error: undefined };
   const update = (patch: Partial<ReplayState>) => {
     Object.assign(state, patch);

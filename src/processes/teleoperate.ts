@@ -5,9 +5,8 @@
  * retries) ends the process: the follower's torque is released if it can be, and `result`
  * rejects with the error.
  */
-import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
-import { SOArm } from "../hardware/robots/so-arm.js";
-import { armType } from "../hardware/robots/types.js";
+import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
+import { checkArmsMatch, connectArm } from "../hardware/robots/arm.js";
 import type { HardwareProcess } from "./process.js";
 import { deferred, latenessSummary } from "./process.js";
 
@@ -46,8 +45,10 @@ export interface TeleoperationResult {
 }
 
 export interface TeleoperateConfig {
-  robot: SOArmConfig;
-  teleop: SOArmConfig;
+  /** The follower: one SO arm, or a bi_so_follower pair. */
+  robot: ArmConfig;
+  /** The leader: one SO arm, or a bi_so_leader pair (then the follower must be a pair too). */
+  teleop: ArmConfig;
   /** Loop rate, Hz (LeRobot's default 60). */
   fps?: number;
   /** Stop by itself after this many seconds (LeRobot's teleop_time_s). */
@@ -59,20 +60,19 @@ export interface TeleoperateConfig {
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /** Connection options per arm (an injected transport or simulated arm, a calibration prompt). */
-  connect?: { robot?: ConnectArmOptions; teleop?: ConnectArmOptions };
+  connect?: { robot?: ArmConnectOptions; teleop?: ArmConnectOptions };
 }
 
 export async function teleoperate(config: TeleoperateConfig): Promise<HardwareProcess<TeleoperationState, TeleoperationResult>> {
   const fps = config.fps ?? 60;
   if (!(fps > 0 && fps <= 1000)) throw new RangeError(`fps must be in (0, 1000], got ${fps}`);
   // Check both types before touching any hardware: "unknown robot type ..." names the right flag.
-  armType(config.robot.type, "follower");
-  armType(config.teleop.type, "leader");
+  checkArmsMatch(config.robot, config.teleop);
   const connectOptions = { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}) };
-  const leader = await SOArm.connect(config.teleop, { ...connectOptions, ...config.connect?.teleop });
-  let follower: SOArm;
+  const leader = await connectArm(config.teleop, { ...connectOptions, ...config.connect?.teleop });
+  let follower: Arm;
   try {
-    follower = await SOArm.connect(config.robot, { ...connectOptions, ...config.connect?.robot });
+    follower = await connectArm(config.robot, { ...connectOptions, ...config.connect?.robot });
   } catch (error) {
     await leader.disconnect();
     throw error;
@@ -108,8 +108,8 @@ export async function teleoperate(config: TeleoperateConfig): Promise<HardwarePr
 
   // A pulled cable surfaces here first: end at once rather than at the next failed read.
   for (const arm of [leader, follower]) {
-    arm.bus.transport.onClose((error) => {
-      if (error && !finished) void finish(new Error(`${arm.role} arm on ${arm.port} was lost: ${error.message}`));
+    arm.onLost((error) => {
+      if (!finished) void finish(error);
     });
   }
 

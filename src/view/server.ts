@@ -9,6 +9,7 @@ import http from "node:http";
 import path from "node:path";
 import type { LeRobotDataset } from "../dataset/reader.js";
 import { openDataset } from "../dataset/reader.js";
+import { videoInfoOf } from "../dataset/info.js";
 import { verifyDataset } from "../verify/verify.js";
 import { pageHtml, VIEWER_SCRIPT } from "./page.js";
 
@@ -144,7 +145,7 @@ function datasetSummary(dataset: LeRobotDataset, repoId: string) {
     repoId,
     fps: dataset.fps,
     robotType: dataset.robotType,
-    cameras: dataset.cameraKeys.map((key) => ({ key, codec: dataset.features[key]?.info?.["video.codec"] ?? null })),
+    cameras: dataset.cameraKeys.map((key) => ({ key, codec: videoInfoOf(dataset.features[key]).codec ?? null })),
     episodes: dataset.episodes.map((e) => ({ index: e.episodeIndex, length: e.length, durationS: e.length / dataset.fps, tasks: e.tasks })),
     stats: dataset.stats ?? null,
   };
@@ -166,7 +167,7 @@ async function episodeData(dataset: LeRobotDataset, n: number) {
     url: `/files/${path.relative(dataset.root, cam.path).split(path.sep).map(encodeURIComponent).join("/")}`,
     fromTimestampS: cam.fromTimestampS,
     toTimestampS: cam.toTimestampS,
-    codec: dataset.features[key]?.info?.["video.codec"] ?? null,
+    codec: videoInfoOf(dataset.features[key]).codec ?? null,
   }));
   return { index: n, length: episode.length, fps: dataset.fps, tasks: episode.tasks, videos, plots };
 }

@@ -1,24 +1,12 @@
 /**
- * Where the shared real-dataset fixture lives (a sibling `shared/` folder of the repository), and
- * whether it is there. A user's clone has no `../shared`: tests that need it skip and say why.
+ * The real LeRobot dataset the compatibility tests read: a copy of so101-record-test (data and
+ * meta, as published) kept in the repository's fixtures/real/, so every clone runs these tests.
+ * Provenance: fixtures/real/README.md.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-/** The so101-record-test dataset written by Python LeRobot v0.4.x (pyarrow 22). Read-only. */
-export const REAL_FIXTURE = path.resolve(HERE, "../../../shared/fixtures/real/so101-record-test");
-
-let warned = false;
-
-/** True when the fixture is present; otherwise warns once (per test file) and returns false. */
-export function realFixtureAvailable(): boolean {
-  const present = fs.existsSync(path.join(REAL_FIXTURE, "meta", "info.json"));
-  if (!present && !warned) {
-    warned = true;
-    console.warn(`skipping tests on the real LeRobot dataset: ${REAL_FIXTURE} is absent (no ../shared next to this clone)`);
-  }
-  return present;
-}
+/** The so101-record-test dataset written by Python LeRobot v0.4.x (pyarrow 22). Read-only: copy before changing. */
+export const REAL_FIXTURE = path.resolve(HERE, "../../fixtures/real/so101-record-test");

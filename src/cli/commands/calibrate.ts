@@ -1,12 +1,13 @@
 /**
  * `lerobot-ts calibrate --robot.type=so101_follower --robot.port=/dev/ttyACM0 --robot.id=my_arm`
  * (or `--teleop.*` for a leader): LeRobot's calibration procedure with its prompts and a live
- * MIN / POS / MAX table; answers come from stdin, so a script can drive it.
+ * MIN / POS / MAX table; answers come from stdin, so a script can drive it. A bimanual pair
+ * (bi_so_follower / bi_so_leader) is calibrated left arm first, then right.
  */
 import type { Command } from "commander";
-import { armType } from "../../hardware/robots/types.js";
+import { checkArmType } from "../../hardware/robots/types.js";
 import { calibrate } from "../../processes/calibrate.js";
-import type { RangeRow } from "../../processes/calibrate.js";
+import type { CalibrationResult, RangeRow } from "../../processes/calibrate.js";
 import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
 import { UsageError } from "../errors.js";
 import { LineReader } from "../line-reader.js";
@@ -22,7 +23,11 @@ export function registerCalibrate(program: Command): void {
     const teleop = armConfigFromFlags(flags, "teleop");
     if (!robot === !teleop) throw new UsageError("give either --robot.type/port/id (a follower) or --teleop.type/port/id (a leader), not both");
     const arm = (robot ?? teleop)!;
-    armType(arm.type, robot ? "follower" : "leader");
+    try {
+      checkArmType(arm.type, robot ? "follower" : "leader");
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const out = process.stdout;
     const live = out.isTTY ? liveTable(out) : undefined;
     const reader = new LineReader();
@@ -34,12 +39,15 @@ export function registerCalibrate(program: Command): void {
           return reader.ask(`${message}${message.endsWith(" ") ? "" : "\n"}`);
         },
         ...(live ? { onRangesUpdate: live.draw } : {}),
+        // Without a live table, each arm's final MIN / POS / MAX table once its ranges are recorded.
+        ...(live ? {} : { onStateUpdate: (state) => { if (state.phase === "saving") out.write(formatRanges(state.ranges)); } }),
         log: (line) => out.write(`${line}\n`),
       });
       job.start();
       const result = await job.result;
-      if (!live && !result.keptExistingFile) out.write(formatRanges(job.getState().ranges));
-      out.write(result.keptExistingFile ? `Calibration from ${result.file} written to the motors.\n` : `Calibration saved to ${result.file}\n`);
+      const said = (r: CalibrationResult) => (r.keptExistingFile ? `Calibration from ${r.file} written to the motors.` : `Calibration saved to ${r.file}`);
+      if ("left" in result) out.write(`left arm: ${said(result.left)}\nright arm: ${said(result.right)}\n`);
+      else out.write(`${said(result)}\n`);
     } finally {
       reader.close();
     }

@@ -10,23 +10,28 @@ import type { Command } from "commander";
 import { lerobotHome } from "../../dataset/paths.js";
 import { parseInfo } from "../../dataset/info.js";
 import { DatasetWriter } from "../../dataset/writer.js";
+import type { VideoEncoderSettings } from "../../dataset/video/index.js";
 import type { Camera, CameraConfig } from "../../hardware/cameras/camera.js";
-import { openCamera, parseCamerasJson } from "../../hardware/cameras/open-camera.js";
-import { armType } from "../../hardware/robots/types.js";
+import { openCamera } from "../../hardware/cameras/open-camera.js";
+import { checkArmsMatch } from "../../hardware/robots/arm.js";
+import { armPositionNames, lerobotRobotName, sameRobotType } from "../../hardware/robots/types.js";
 import type { RecordProcess, RecordState } from "../../processes/record.js";
 import { record, recordFeatures } from "../../processes/record.js";
 import { verifyDataset } from "../../verify/verify.js";
-import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
+import { addArmOptions, addBimanualCameraOptions, armConfigFromFlags, cameraConfigsFromFlags } from "../arm-flags.js";
+import { encoderSettingsFromFlags } from "../encoder-flags.js";
 import { UsageError } from "../errors.js";
 import { parseBoolFlag, parseIntFlag } from "../flags.js";
 import { keyboardControl } from "../keyboard.js";
+import { DISPLAY_NO_EFFECT_FLAGS, RECORD_NO_EFFECT_FLAGS, addNoEffectOptions, noEffectNotes } from "../no-effect.js";
 import { recordView } from "../record-view.js";
-import { speaker } from "../speech.js";
+import { SPEECH_PROGRAMS, findSpeechProgram, speaker } from "../speech.js";
 
 export function registerRecord(program: Command): void {
   const command = program.command("record").description("record a LeRobot v3.0 dataset from a follower arm, a leader arm and cameras (ports may be 'sim')");
   addArmOptions(command, "robot", "follower arm");
   addArmOptions(command, "teleop", "leader arm");
+  addBimanualCameraOptions(command);
   command
     .option("--robot.cameras <json>", "cameras as LeRobot's JSON: '{\"front\": {\"type\": \"opencv\", \"index_or_path\": 0, \"width\": 640, \"height\": 480, \"fps\": 30}}' (type synthetic: no hardware)")
     .option("--dataset.repo_id <id>", "dataset repo id, e.g. me/pick_cube")
@@ -37,18 +42,32 @@ export function registerRecord(program: Command): void {
     .option("--dataset.reset_time_s <s>", "seconds of reset between episodes", "60")
     .option("--dataset.num_episodes <n>", "episodes to record (with --resume: episodes to add)", "50")
     .option("--dataset.video <bool>", "cameras as mp4 videos (true) or PNG images in the parquet (false)", "true")
-    .option("--dataset.vcodec <codec>", "libx264 | libsvtav1 | libx265 | auto", "auto")
+    .option("--dataset.vcodec <codec>", "the same as --dataset.rgb_encoder.vcodec (kept from earlier lerobot-ts)")
+    .option("--dataset.encoder_threads <n>", "threads per video encoder (default: the codec's own)")
+    .option("--dataset.rgb_encoder.vcodec <codec>", "video codec (h264, hevc, libsvtav1, libaom-av1, auto; libx264/libx265 also accepted)")
+    .option("--dataset.rgb_encoder.g <n>", "GOP size, default 2")
+    .option("--dataset.rgb_encoder.crf <n>", "quality, lower is better")
+    .option("--dataset.rgb_encoder.preset <preset>", "encoder preset")
+    .option("--dataset.rgb_encoder.pix_fmt <fmt>", "pixel format, default yuv420p")
+    .option("--dataset.rgb_encoder.fast_decode <n>", "fast-decode tuning, 0 disables")
+    .option("--dataset.rgb_encoder.extra_options <json>", "JSON of extra codec options")
+    .option("--dataset.no_stamp <bool>", "keep --dataset.repo_id as given instead of appending _YYYYMMDD_HHMMSS (new datasets only)", "false")
     .option("--dataset.push_to_hub <bool>", "upload to the Hub (not supported yet)", "false")
     .option("--resume <bool>", "add episodes to an existing dataset", "false")
     .option("--display_data <bool>", "show a live view (phase, episode, frames, loop rate, late frames, joints)", "false")
-    .option("--play_sounds <bool>", "speak phase changes when a speech tool exists", "false")
+    .option("--play_sounds <bool>", "speak phase changes when a speech program (spd-say, espeak, say) exists", "true");
+  addNoEffectOptions(command, [...RECORD_NO_EFFECT_FLAGS, ...DISPLAY_NO_EFFECT_FLAGS]);
+  command
     .action(async (flags: Record<string, string | undefined>) => {
       const plan = planRecording(flags);
       const out = process.stdout;
-      const say = plan.playSounds ? speaker() : () => {};
-      const writer = plan.resume ? await DatasetWriter.resume(plan.root, plan.vcodec === "auto" ? {} : { vcodec: plan.vcodec }) : await DatasetWriter.create({
-        root: plan.root, repoId: plan.repoId, fps: plan.fps, robotType: plan.robot.type, features: recordFeatures(plan.cameraConfigs),
-        useVideos: plan.video, vcodec: plan.vcodec,
+      for (const note of plan.notes) out.write(`${note}\n`);
+      const speechProgram = plan.playSounds ? findSpeechProgram() : undefined;
+      if (plan.playSounds && !speechProgram) out.write(`note: --play_sounds: no speech program (${SPEECH_PROGRAMS.join(", ")}) found, phases are only printed\n`);
+      const say = speechProgram ? speaker(speechProgram) : () => {};
+      const writer = plan.resume ? await DatasetWriter.resume(plan.root, { encoder: plan.encoder }) : await DatasetWriter.create({
+        root: plan.root, repoId: plan.repoId, fps: plan.fps, robotType: lerobotRobotName(plan.robot.type), features: recordFeatures(plan.cameraConfigs, armPositionNames(plan.robot.type)),
+        useVideos: plan.video, encoder: plan.encoder,
       });
       const episodesBefore = writer.numEpisodes;
       const cameras: Record<string, Camera> = Object.fromEntries(Object.entries(plan.cameraConfigs).map(([name, c]) => [name, openCamera(name, c)]));
@@ -75,7 +94,7 @@ export function registerRecord(program: Command): void {
       const onSignal = () => job.stop();
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
-      out.write(`recording ${plan.numEpisodes} episode(s) of ${plan.episodeTimeS} s into ${plan.root}` +
+      out.write(`recording ${plan.numEpisodes} episode(s) of ${plan.episodeTimeS} s as ${plan.repoId} into ${plan.root}` +
         `${keys.active ? " (right arrow / n: next, left arrow / r: re-record, Esc / q: stop)" : ""}\n`);
       try {
         job.start();
@@ -113,10 +132,26 @@ interface RecordingPlan {
   resetTimeS: number;
   numEpisodes: number;
   video: boolean;
-  vcodec: string;
+  encoder: VideoEncoderSettings;
   resume: boolean;
   display: boolean;
   playSounds: boolean;
+  /** One line per accepted LeRobot flag that does nothing here. */
+  notes: string[];
+}
+
+/**
+ * The repo id of a new dataset, as LeRobot v0.6 makes it when creating (never on resume): a name
+ * starting with `eval_` is refused (scripts/lerobot_record.py record()), and `_YYYYMMDD_HHMMSS`
+ * in local time is appended unless no_stamp (configs/dataset.py DatasetRecordConfig.stamp_repo_id).
+ */
+export function newRepoId(repoId: string, noStamp: boolean, now = new Date()): string {
+  if (repoId.slice(repoId.indexOf("/") + 1).startsWith("eval_")) {
+    throw new UsageError(`--dataset.repo_id: names starting with 'eval_' are reserved for policy evaluation (as in LeRobot); record collects teleoperated data, choose another name`);
+  }
+  if (noStamp) return repoId;
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${repoId}_${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}_${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
 }
 
 /** Every flag checked, the dataset folder's state included, before anything is opened. */
@@ -129,23 +164,19 @@ function planRecording(flags: Record<string, string | undefined>): RecordingPlan
   if (!robot) throw new UsageError("--robot.type and --robot.port are required (the follower arm; --robot.port=sim for the simulated one)");
   if (!teleop) throw new UsageError("--teleop.type and --teleop.port are required (the leader arm; --teleop.port=sim for the simulated one)");
   try {
-    armType(robot.type, "follower");
-    armType(teleop.type, "leader");
+    checkArmsMatch(robot, teleop);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const repoId = flags["dataset.repo_id"];
-  if (!repoId) throw new UsageError("--dataset.repo_id is required (e.g. --dataset.repo_id=me/pick_cube)");
+  const givenRepoId = flags["dataset.repo_id"];
+  if (!givenRepoId) throw new UsageError("--dataset.repo_id is required (e.g. --dataset.repo_id=me/pick_cube)");
   const task = flags["dataset.single_task"];
   if (!task) throw new UsageError("--dataset.single_task is required (e.g. --dataset.single_task='Pick the cube')");
-  let cameraConfigs: Record<string, CameraConfig> = {};
-  if (flags["robot.cameras"] !== undefined) {
-    try {
-      cameraConfigs = parseCamerasJson(flags["robot.cameras"]);
-      for (const [name, c] of Object.entries(cameraConfigs)) void openCamera(name, c); // validates; starts nothing
-    } catch (error) {
-      throw new UsageError(`--robot.cameras: ${(error as Error).message}`);
-    }
+  const cameraConfigs: Record<string, CameraConfig> = cameraConfigsFromFlags(flags, robot);
+  try {
+    for (const [name, c] of Object.entries(cameraConfigs)) void openCamera(name, c); // validates; starts nothing
+  } catch (error) {
+    throw new UsageError(`--robot.cameras: ${(error as Error).message}`);
   }
   const positive = (name: string) => {
     const v = Number(flags[name]);
@@ -158,17 +189,20 @@ function planRecording(flags: Record<string, string | undefined>): RecordingPlan
   for (const [name, c] of Object.entries(cameraConfigs)) {
     if (c.fps !== fps) throw new UsageError(`--robot.cameras: camera '${name}' runs at ${c.fps} fps but --dataset.fps is ${fps}; give them the same rate`);
   }
-  const root = path.resolve(flags["dataset.root"] ?? path.join(lerobotHome(), repoId));
   const resume = parseBoolFlag("resume", flags.resume, false);
+  const repoId = resume ? givenRepoId : newRepoId(givenRepoId, parseBoolFlag("dataset.no_stamp", flags["dataset.no_stamp"], false));
+  const root = path.resolve(flags["dataset.root"] ?? path.join(lerobotHome(), repoId));
+  const notes = noEffectNotes(flags, [...RECORD_NO_EFFECT_FLAGS, ...DISPLAY_NO_EFFECT_FLAGS]);
   const plan: RecordingPlan = {
     robot, teleop, cameraConfigs, repoId, root, task, fps, resetTimeS,
     episodeTimeS: positive("dataset.episode_time_s"),
     numEpisodes: parseIntFlag("dataset.num_episodes", flags["dataset.num_episodes"]!, 1),
     video: parseBoolFlag("dataset.video", flags["dataset.video"], true),
-    vcodec: flags["dataset.vcodec"] ?? "auto",
+    encoder: encoderSettingsFromFlags(flags),
     resume,
     display: parseBoolFlag("display_data", flags.display_data, false),
-    playSounds: parseBoolFlag("play_sounds", flags.play_sounds, false),
+    playSounds: parseBoolFlag("play_sounds", flags.play_sounds, true),
+    notes,
   };
   checkDatasetFolder(plan);
   return plan;
@@ -189,9 +223,11 @@ function checkDatasetFolder(plan: RecordingPlan): void {
   } catch (error) {
     throw new UsageError(`--resume: ${infoFile}: ${(error as Error).message}`);
   }
-  if (info.robot_type !== plan.robot.type) throw new UsageError(`--resume: the dataset was recorded with robot type ${info.robot_type}, not ${plan.robot.type}`);
+  // LeRobot compares robot.name (control_utils.py sanity_check_dataset_robot_compatibility), which
+  // so100_follower, so101_follower and so_follower share; older datasets carry the config type.
+  if (!sameRobotType(info.robot_type ?? "", plan.robot.type)) throw new UsageError(`--resume: the dataset was recorded with robot type ${info.robot_type}, not ${plan.robot.type}`);
   if (info.fps !== plan.fps) throw new UsageError(`--resume: the dataset is at ${info.fps} fps, not ${plan.fps} (--dataset.fps)`);
-  const wanted = recordFeatures(plan.cameraConfigs);
+  const wanted = recordFeatures(plan.cameraConfigs, armPositionNames(plan.robot.type));
   for (const [key, feature] of Object.entries(wanted)) {
     const have = info.features[key];
     const dtype = feature.dtype === "video" && !plan.video ? "image" : feature.dtype;

@@ -2,10 +2,12 @@
  * `lerobot-ts replay --robot.type=so101_follower --robot.port=... --robot.id=...
  * --dataset.repo_id=... [--dataset.root=...] --dataset.episode=N [--approach_s=3] [--dry-run]`:
  * move the arm slowly to the episode's first pose, then send its actions at the dataset's fps.
+ * A bi_so_follower pair (`--robot.left_arm_config.port=...`, ...) replays a bimanual dataset.
  */
 import fs from "node:fs";
 import type { Command } from "commander";
 import { openDataset } from "../../dataset/reader.js";
+import { armPorts } from "../../hardware/robots/arm.js";
 import { ReplayError, checkActionsFit, episodeActions, replay } from "../../processes/replay.js";
 import { addArmOptions, followerFromFlags } from "../arm-flags.js";
 import { datasetFolder } from "../dataset-flags.js";
@@ -21,7 +23,7 @@ export function registerReplay(program: Command): void {
     .option("--approach_s <s>", "seconds to move slowly to the episode's first pose", "3")
     .option("--dry-run", "print what would be sent, touch no hardware")
     .action(async (flags: Record<string, unknown>) => {
-      const robot = followerFromFlags(flags);
+      const robot = followerFromFlags(flags, { bimanual: true });
       const { root } = datasetFolder(flags);
       if (!fs.existsSync(root)) throw new UsageError(`no dataset at ${root} (give --dataset.root, or record it first)`);
       const episode = Number(flags["dataset.episode"]);
@@ -41,7 +43,7 @@ export function registerReplay(program: Command): void {
       }
       const out = process.stdout;
       if (flags.dryRun) {
-        out.write(`dry run: ${robot.type} on ${robot.port} would move to the first pose over ${approachS} s, then get ${actions.rows.length} actions at ${actions.fps} fps:\n`);
+        out.write(`dry run: ${robot.type} on ${armPorts(robot).join(" + ")} would move to the first pose over ${approachS} s, then get ${actions.rows.length} actions at ${actions.fps} fps:\n`);
         out.write(`${["frame", ...actions.names].join("\t")}\n`);
         actions.rows.forEach((row, k) => out.write(`${[k, ...row.map((v) => v.toFixed(3))].join("\t")}\n`));
         return;

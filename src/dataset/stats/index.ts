@@ -8,3 +8,4 @@ export { computeNumericStats } from "./numeric.js";
 export { ImageStatsAccumulator } from "./image.js";
 export { aggregateFeatureStats, aggregateStats } from "./aggregate.js";
 export { parseStats } from "./parse.js";
+export { statsToPythonJson } from "./json.js";

@@ -12,8 +12,10 @@ import type { Readable, Writable } from "node:stream";
 import { VideoError } from "../../errors.js";
 import { TextTail, passthroughArgs } from "./ffmpeg.js";
 import type { FfmpegInfo } from "./ffmpeg.js";
+import type { VideoEncoderSettings } from "./encoder-settings.js";
+import { codecArgs, resolveEncoderSettings } from "./encoder-settings.js";
 
-export interface EncoderOptions {
+export interface EncoderOptions extends VideoEncoderSettings {
   ffmpeg: FfmpegInfo;
   outPath: string;
   width: number;
@@ -21,34 +23,18 @@ export interface EncoderOptions {
   fps: number;
   /** A resolved ffmpeg encoder name (see resolveVideoCodec). */
   vcodec: string;
-  crf?: number;
-  preset?: string | number;
 }
 
-/** LeRobot uses svt-av1 preset 12 / crf 30; x264 and x265 get their usual "fast and decent" pair. */
-const CODEC_DEFAULTS: Record<string, { preset: string | number; crf: number; extra: string[] }> = {
-  libx264: { preset: "veryfast", crf: 23, extra: [] },
-  libsvtav1: { preset: 12, crf: 30, extra: [] },
-  // hvc1 is the tag Apple players (and browsers on macOS) require for HEVC in mp4.
-  libx265: { preset: "veryfast", crf: 28, extra: ["-tag:v", "hvc1", "-x265-params", "log-level=error"] },
-};
-
 export function encoderArgs(opts: EncoderOptions): string[] {
-  const defaults = CODEC_DEFAULTS[opts.vcodec] ?? { preset: undefined, crf: undefined, extra: [] };
-  const preset = opts.preset ?? defaults.preset;
-  const crf = opts.crf ?? defaults.crf;
+  const settings = resolveEncoderSettings(opts.vcodec, opts);
   return [
     "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
     "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${opts.width}x${opts.height}`, "-framerate", String(opts.fps),
     "-i", "pipe:0",
     "-an", "-map", "0:v:0",
     "-c:v", opts.vcodec,
-    ...(preset === undefined ? [] : ["-preset", String(preset)]),
-    ...(crf === undefined ? [] : ["-crf", String(crf)]),
-    // A keyframe every 2 frames: LeRobot's choice so random access decodes at most one extra frame.
-    "-g", "2",
-    "-pix_fmt", "yuv420p",
-    ...defaults.extra,
+    ...codecArgs(settings),
+    "-pix_fmt", settings.pixFmt,
     // Input pts are exactly i/fps; keep them as they are so the clip has one frame per write.
     ...passthroughArgs(opts.ffmpeg),
     "-f", "mp4", opts.outPath,
@@ -95,7 +81,7 @@ export class EpisodeVideoEncoder {
     for (const [name, v] of [["width", opts.width], ["height", opts.height], ["fps", opts.fps]] as const) {
       if (!(v > 0) || !Number.isFinite(v)) throw new VideoError(`${opts.outPath}: invalid ${name} ${v}`, { file: opts.outPath });
     }
-    if (opts.width % 2 !== 0 || opts.height % 2 !== 0) {
+    if ((opts.pixFmt ?? "yuv420p") === "yuv420p" && (opts.width % 2 !== 0 || opts.height % 2 !== 0)) {
       throw new VideoError(`${opts.outPath}: yuv420p needs even width and height, got ${opts.width}x${opts.height}`, { file: opts.outPath });
     }
     mkdirSync(path.dirname(opts.outPath), { recursive: true });

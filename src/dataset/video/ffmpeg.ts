@@ -171,6 +171,7 @@ const CODEC_ALIASES: Record<string, string> = {
   hevc: "libx265",
   libsvtav1: "libsvtav1",
   av1: "libsvtav1",
+  "libaom-av1": "libaom-av1",
 };
 const AUTO_ORDER = ["libx264", "libsvtav1", "libx265"];
 

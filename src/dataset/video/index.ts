@@ -8,3 +8,5 @@ export { probeMp4, probePixelFormat } from "./probe.js";
 export type { Mp4Info } from "./probe.js";
 export { decodeFrame, decodeFrames } from "./decode.js";
 export type { DecodeOptions } from "./decode.js";
+export { codecArgs, encoderInfoKeys, encoderSettingsFromInfo, resolveEncoderSettings } from "./encoder-settings.js";
+export type { CodecOptionValue, ResolvedEncoderSettings, VideoEncoderSettings } from "./encoder-settings.js";

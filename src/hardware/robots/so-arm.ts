@@ -4,18 +4,20 @@
  * (follower: LeRobot's gains and limits, torque on; leader: torque off), then reads positions and
  * sends goals in LeRobot's units and names (`shoulder_pan.pos`, ...).
  */
+import fs from "node:fs";
 import type { ArmCalibration } from "../calibration.js";
-import { findCalibrationFile, readCalibrationFile } from "../calibration.js";
+import { calibrationFileIn, findCalibrationFile, readCalibrationFile } from "../calibration.js";
 import { FeetechBus } from "../feetech/bus.js";
 import { STS3215_MODEL_NUMBER } from "../feetech/control-table.js";
 import type { NormMode } from "../normalize.js";
 import { normalizePosition, unnormalizePosition } from "../normalize.js";
 import { SerialTransport } from "../serial-transport.js";
 import type { Transport } from "../transport.js";
+import type { Arm } from "./arm.js";
 import type { SimulatedArm } from "./sim-arm.js";
 import { openSimulatedArm } from "./sim-arm.js";
 import type { ArmType } from "./types.js";
-import { SO_MOTORS, SO_MOTOR_NAMES, armType } from "./types.js";
+import { SO_MOTORS, SO_MOTOR_NAMES, SO_POSITION_NAMES, armType } from "./types.js";
 
 export interface SOArmConfig {
   /** so101_follower, so100_leader, so_follower, ... */
@@ -30,6 +32,17 @@ export interface SOArmConfig {
   maxRelativeTarget?: number | Record<string, number> | null;
   /** Release torque when disconnecting (default true). */
   disableTorqueOnDisconnect?: boolean;
+  /**
+   * The folder holding `<id>.json`, instead of the default calibration folder (LeRobot's
+   * calibration_dir: robots/robot.py Robot.__init__ uses it as is, no type subfolder).
+   */
+  calibrationDir?: string;
+  /** Retries of a failed position read (LeRobot's num_read_retries, default 2). */
+  numReadRetries?: number;
+  /** Position-mode PID gains written at connect to a follower (LeRobot's defaults 16 / 0 / 32). */
+  positionPCoefficient?: number;
+  positionICoefficient?: number;
+  positionDCoefficient?: number;
 }
 
 export interface ConnectArmOptions {
@@ -48,6 +61,8 @@ export interface ConnectArmOptions {
   requireCalibration?: boolean;
   /** Environment for the calibration folder (HF_LEROBOT_CALIBRATION, HF_LEROBOT_HOME, HF_HOME). */
   env?: NodeJS.ProcessEnv;
+  /** With `port: "sim"` and no `simulator`: the seed of a simulated leader's motion (default 1). */
+  simSeed?: number;
 }
 
 export class CalibrationMissingError extends Error {
@@ -60,7 +75,7 @@ export class MotorCheckError extends Error {
 
 export const MOTOR_NAMES_BY_ID: Record<number, string> = Object.fromEntries(SO_MOTORS.map((m) => [m.id, m.name]));
 
-export class SOArm {
+export class SOArm implements Arm {
   /** The simulated arm behind `port: "sim"` (its hand moves the joints a person would move). */
   simulator: SimulatedArm | undefined;
 
@@ -86,18 +101,19 @@ export class SOArm {
     let sim: SimulatedArm | undefined;
     if (!transport) {
       if (isSim) {
-        sim = options.simulator ?? openSimulatedArm(type.role);
+        sim = options.simulator ?? openSimulatedArm(type.role, options.simSeed !== undefined ? { seed: options.simSeed } : {});
         transport = sim.transport;
       } else {
         transport = await SerialTransport.open(config.port);
       }
     }
-    const bus = new FeetechBus(transport, { motorNames: MOTOR_NAMES_BY_ID });
+    const bus = new FeetechBus(transport, { motorNames: MOTOR_NAMES_BY_ID, ...(config.numReadRetries !== undefined ? { readRetries: config.numReadRetries } : {}) });
     const arm = new SOArm({ ...config, ...(id !== undefined ? { id } : {}) }, type, bus, undefined, undefined);
     arm.simulator = sim;
     try {
       await arm.checkMotors();
-      const file = id === undefined ? undefined : findCalibrationFile(type.kind, type.calibrationNames, id, options.env);
+      const file = id === undefined ? undefined : config.calibrationDir !== undefined ? existing(calibrationFileIn(config.calibrationDir, id)) :
+        findCalibrationFile(type.kind, type.calibrationNames, id, options.env);
       if (file) {
         arm.calibration = readCalibrationFile(file, SO_MOTOR_NAMES);
         arm.calibrationSource = file;
@@ -107,9 +123,12 @@ export class SOArm {
         log(`no calibration file for ${type.type} '${id}': using the simulated arm's own calibration`);
       } else if (options.requireCalibration !== false) {
         const flag = type.role === "leader" ? "teleop" : "robot";
+        const where = config.calibrationDir !== undefined ? `looked for ${calibrationFileIn(config.calibrationDir, id!)}` :
+          `looked in ${type.calibrationNames.map((n) => `${n}/`).join(" and ")} under the calibration folder`;
         throw new CalibrationMissingError(
-          `no calibration for ${type.type} '${id}' (looked in ${type.calibrationNames.map((n) => `${n}/`).join(" and ")} under the calibration folder); ` +
-            `run: lerobot-ts calibrate --${flag}.type=${type.type} --${flag}.port=${config.port} --${flag}.id=${id}`,
+          `no calibration for ${type.type} '${id}' (${where}); ` +
+            `run: lerobot-ts calibrate --${flag}.type=${type.type} --${flag}.port=${config.port} --${flag}.id=${id}` +
+            `${config.calibrationDir !== undefined ? ` --${flag}.calibration_dir=${config.calibrationDir}` : ""}`,
         );
       }
       if (arm.calibration && options.requireCalibration !== false) await arm.syncCalibration(options, log);
@@ -127,6 +146,16 @@ export class SOArm {
 
   get port(): string {
     return this.bus.port;
+  }
+
+  get positionNames(): string[] {
+    return [...SO_POSITION_NAMES];
+  }
+
+  onLost(listener: (error: Error) => void): () => void {
+    return this.bus.transport.onClose((error) => {
+      if (error) listener(new Error(`${this.role} arm on ${this.port} was lost: ${error.message}`));
+    });
   }
 
   /** Unit of each motor: the gripper 0..100, the others degrees or -100..100. */
@@ -213,7 +242,8 @@ export class SOArm {
 
   /**
    * LeRobot's motor setup. Both: return delay 0, acceleration 254, Phase bit 0x10 cleared, position
-   * mode. Follower: P 16, I 0, D 32, a gentler gripper (torque 500, current 250, overload 25), the
+   * mode. Follower: the configured PID gains (default P 16, I 0, D 32, as SOFollower.configure
+   * writes position_{p,i,d}_coefficient), a gentler gripper (torque 500, current 250, overload 25), the
    * goal set to where each joint is (so enabling torque never jerks the arm), torque on.
    * Leader: torque off, so a hand can move it.
    */
@@ -227,9 +257,9 @@ export class SOArm {
       if (phase & 0x10) await this.bus.write(id, "Phase", phase & ~0x10, 2);
       await this.bus.write(id, "Operating_Mode", 0, 2);
       if (this.role !== "follower") continue;
-      await this.bus.write(id, "P_Coefficient", 16, 2);
-      await this.bus.write(id, "I_Coefficient", 0, 2);
-      await this.bus.write(id, "D_Coefficient", 32, 2);
+      await this.bus.write(id, "P_Coefficient", this.config.positionPCoefficient ?? 16, 2);
+      await this.bus.write(id, "I_Coefficient", this.config.positionICoefficient ?? 0, 2);
+      await this.bus.write(id, "D_Coefficient", this.config.positionDCoefficient ?? 32, 2);
       if (name === "gripper") {
         await this.bus.write(id, "Max_Torque_Limit", 500, 2);
         await this.bus.write(id, "Protection_Current", 250, 2);
@@ -303,3 +333,7 @@ export class SOArm {
   }
 }
 
+
+function existing(file: string): string | undefined {
+  return fs.existsSync(file) ? file : undefined;
+}

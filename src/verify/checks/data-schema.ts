@@ -2,7 +2,7 @@
 import * as arrow from "apache-arrow";
 import type { DatasetInfo, Feature } from "../../dataset/info.js";
 import { isNumericDtype } from "../../dataset/schema.js";
-import { arrowTypeForFeature } from "../../dataset/schema.js";
+import { arrowTypeForFeature, isMultiDimensional } from "../../dataset/schema.js";
 import type { VerifyContext } from "../context.js";
 
 /**
@@ -46,6 +46,7 @@ function typeProblem(key: string, feature: Feature, actual: arrow.DataType): str
     return bytes && arrow.DataType.isBinary(bytes.type) ? undefined : true;
   }
   if (feature.dtype === "string") return arrow.DataType.isUtf8(actual) || arrow.DataType.isLargeUtf8(actual) ? undefined : true;
+  if (feature.dtype === "language") return languageProblem(actual);
   let expected: arrow.DataType;
   try {
     expected = arrowTypeForFeature(key, feature);
@@ -53,9 +54,34 @@ function typeProblem(key: string, feature: Feature, actual: arrow.DataType): str
     return (error as Error).message;
   }
   if (String(actual) === String(expected)) return undefined;
+  if (isMultiDimensional(feature)) return sameNesting(actual, feature.shape, expected) ? undefined : `expected ${feature.shape.length} levels of lists of ${leafOf(expected)}`;
   // A width-1 vector holds a shape-[1] feature as well as a scalar does.
   if (feature.shape.length === 1 && feature.shape[0] === 1 && arrow.DataType.isFixedSizeList(actual) && actual.listSize === 1 &&
       String(actual.children[0]!.type) === String(expected)) return undefined;
   if (arrow.DataType.isList(actual) && arrow.DataType.isFixedSizeList(expected)) return "variable-length lists instead of fixed-size vectors";
   return true;
+}
+
+/** A list at every level of the shape (HF Array2D..5D store variable lists; fixed-size lists of the right sizes hold it too). */
+function sameNesting(actual: arrow.DataType, shape: number[], expected: arrow.DataType): boolean {
+  let type = actual;
+  for (const size of shape) {
+    if (arrow.DataType.isFixedSizeList(type) && type.listSize !== size) return false;
+    if (!arrow.DataType.isList(type) && !arrow.DataType.isFixedSizeList(type)) return false;
+    type = type.children[0]!.type;
+  }
+  return String(type) === leafOf(expected);
+}
+
+function leafOf(type: arrow.DataType): string {
+  while (arrow.DataType.isList(type) || arrow.DataType.isFixedSizeList(type)) type = type.children[0]!.type;
+  return String(type);
+}
+
+/** LeRobot v0.6's language columns: a list of structs with at least `role` and `content` text (datasets/language.py). */
+function languageProblem(actual: arrow.DataType): string | undefined {
+  const item = arrow.DataType.isList(actual) ? actual.children[0]!.type : undefined;
+  if (!item || !arrow.DataType.isStruct(item)) return "expected a list of structs";
+  const missing = ["role", "content"].filter((name) => !item.children.some((f) => f.name === name));
+  return missing.length ? `its rows lack ${missing.join(" and ")}` : undefined;
 }

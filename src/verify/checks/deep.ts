@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import readline from "node:readline";
 import type { FfmpegInfo } from "../../dataset/video/ffmpeg.js";
 import { findFfmpeg, passthroughArgs } from "../../dataset/video/ffmpeg.js";
+import { videoInfoOf } from "../../dataset/info.js";
 import type { VerifyContext } from "../context.js";
 import { TOLERANCE_S, shortError } from "../context.js";
 import { nearestValue } from "../sorted.js";
@@ -40,7 +41,7 @@ export async function checkDeep(ctx: VerifyContext, files: VideoFile[]): Promise
     if (decoded.times.length < video.probe.frameCount) {
       ctx.add("deep.decode_error", `${ctx.rel(video.file)}: ${decoded.times.length} of ${video.probe.frameCount} frames decoded`, where);
     }
-    const declared = ctx.info?.features[video.key]?.info?.["video.pix_fmt"];
+    const declared = videoInfoOf(ctx.info?.features[video.key]).pixFmt;
     if (declared && decoded.pixelFormat && declared !== decoded.pixelFormat) {
       ctx.add("deep.pix_fmt", `${ctx.rel(video.file)} decodes as ${decoded.pixelFormat}; info.json says ${declared}`, where);
     }

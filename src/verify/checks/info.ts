@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DatasetInfo } from "../../dataset/info.js";
-import { CODEBASE_VERSION, DEFAULT_FEATURES, INFO_PATH, InfoVersionError, infoSchema, videoKeys } from "../../dataset/info.js";
+import { CODEBASE_VERSION, DEFAULT_FEATURES, INFO_PATH, InfoVersionError, infoSchema, videoInfoOf, videoKeys } from "../../dataset/info.js";
 import { formatTemplate, resolveInside } from "../../dataset/paths.js";
 import type { VerifyContext } from "../context.js";
 import { describeKind, fileKind, shortError } from "../context.js";
@@ -80,17 +80,19 @@ function checkFeatures(ctx: VerifyContext, info: DatasetInfo, file: string): voi
       ctx.add("info.features", `feature '${key}' has ${names.length} names for shape [${feature.shape[0]}]`, { file, column: key });
     }
     if (feature.dtype !== "video") continue;
-    const video = feature.info;
-    if (!video) {
-      ctx.add("info.features", `video feature '${key}' has no info block (video.codec, video.height, ...)`, { file, column: key });
+    const video = videoInfoOf(feature);
+    // LeRobot v0.6 fills the video.* keys in from the first saved episode's files
+    // (dataset_metadata.py update_video_info); until then `{"is_depth_map": false}` is all there is.
+    if (video.codec === undefined || video.height === undefined || video.width === undefined) {
+      if (info.total_episodes > 0) ctx.add("info.features", `video feature '${key}' has no video.codec / video.height / video.width in its info block`, { file, column: key });
       continue;
     }
     const [h, w] = feature.shape;
-    if (feature.shape.length !== 3 || h !== video["video.height"] || w !== video["video.width"]) {
-      ctx.add("info.features", `video feature '${key}': shape [${feature.shape.join(", ")}] disagrees with video ${video["video.width"]}x${video["video.height"]}`, { file, column: key });
+    if (feature.shape.length !== 3 || h !== video.height || w !== video.width) {
+      ctx.add("info.features", `video feature '${key}': shape [${feature.shape.join(", ")}] disagrees with video ${video.width}x${video.height}`, { file, column: key });
     }
-    if (Math.abs(video["video.fps"] - info.fps) > 1e-6) {
-      ctx.add("info.fps", `video feature '${key}' is at ${video["video.fps"]} fps, the dataset at ${info.fps}`, { file, column: key });
+    if (video.fps !== undefined && Math.abs(video.fps - info.fps) > 1e-6) {
+      ctx.add("info.fps", `video feature '${key}' is at ${video.fps} fps, the dataset at ${info.fps}`, { file, column: key });
     }
   }
 }

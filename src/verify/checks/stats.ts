@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DatasetInfo, Feature } from "../../dataset/info.js";
-import { STATS_PATH, featureSize } from "../../dataset/info.js";
+import { STATS_PATH, featureSize, isDepthMap } from "../../dataset/info.js";
 import { aggregateFeatureStats } from "../../dataset/stats/aggregate.js";
 import type { FeatureStats } from "../../dataset/stats/types.js";
 import { flatten } from "../../dataset/stats/types.js";
@@ -63,9 +63,25 @@ async function readStatsJson(ctx: VerifyContext, file: string): Promise<Record<s
   return json as Record<string, unknown>;
 }
 
-/** Features that have stats: every one but strings. */
+/** Features that have stats: every one but text (LeRobot compute_stats.py skips string and language). */
 function statFeatures(info: DatasetInfo): [string, Feature][] {
-  return Object.entries(info.features).filter(([, f]) => f.dtype !== "string");
+  return Object.entries(info.features).filter(([, f]) => f.dtype !== "string" && f.dtype !== "language");
+}
+
+/** How a feature's stat values are laid out: per channel (c, 1, 1) for cameras, a vector otherwise. */
+type StatLayout = "camera" | "vector";
+
+function statLayout(feature: Feature): StatLayout {
+  return feature.dtype === "video" || feature.dtype === "image" ? "camera" : "vector";
+}
+
+/**
+ * Values per stat. A 2-5 dimensional feature has stats per index of its last axis: LeRobot
+ * reshapes the frames to (-1, last) before taking them (compute_stats.py RunningQuantileStats.update).
+ */
+function statWidth(feature: Feature): number {
+  if (feature.dtype === "video" || feature.dtype === "image") return feature.shape[2] ?? 3; // a depth map has one channel
+  return feature.shape.length > 1 ? feature.shape.at(-1)! : featureSize(feature);
 }
 
 /**
@@ -80,8 +96,9 @@ function validateFeatureStats(
     return undefined;
   }
   const stats = raw as Record<string, unknown>;
-  const isCamera = feature.dtype === "video" || feature.dtype === "image";
-  const width = isCamera ? 3 : featureSize(feature);
+  const layout = statLayout(feature);
+  const isCamera = layout === "camera";
+  const width = statWidth(feature);
   const values: Record<string, number[]> = {};
   for (const name of [...REQUIRED, ...QUANTILES]) {
     const value = stats[name];
@@ -89,9 +106,9 @@ function validateFeatureStats(
       if (!(QUANTILES as readonly string[]).includes(name)) ctx.add("stats.malformed", `${label} has no '${name}'`, at);
       continue;
     }
-    const flat = flattenStat(value, isCamera);
+    const flat = flattenStat(value, layout);
     if (flat === undefined) {
-      ctx.add(isCamera ? "stats.shape" : "stats.malformed", `${label} '${name}' is not ${isCamera ? "of shape (3, 1, 1)" : "an array of numbers"}`, at);
+      ctx.add(isCamera ? "stats.shape" : "stats.malformed", `${label} '${name}' is not ${isCamera ? `of shape (${width}, 1, 1)` : "an array of numbers"}`, at);
       return undefined;
     }
     if (flat.length !== width) {
@@ -112,7 +129,8 @@ function validateFeatureStats(
   }
   if (REQUIRED.some((n) => values[n] === undefined)) return undefined;
   checkOrder(ctx, values, label, at);
-  if (isCamera) {
+  // Depth maps keep their own units (LeRobot compute_stats.py divides by 255 for RGB only).
+  if (isCamera && !isDepthMap(feature)) {
     const out = [...values.min!, ...values.max!].find((v) => v < -1e-6 || v > 1 + 1e-6);
     if (out !== undefined) ctx.add("stats.image_range", `${label} has ${out}, outside [0, 1]`, at);
   }
@@ -123,10 +141,10 @@ function validateFeatureStats(
   return result;
 }
 
-/** A stat value as one number per dimension, or undefined when it is not numbers / (c, 1, 1). */
-function flattenStat(value: unknown, isCamera: boolean): number[] | undefined {
+/** A stat value as one number per dimension, or undefined when it is not numbers / (c, 1, 1) / nested numbers. */
+function flattenStat(value: unknown, layout: StatLayout): number[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  if (!isCamera) return value.every((v) => typeof v === "number") ? (value as number[]) : undefined;
+  if (layout === "vector") return value.every((v) => typeof v === "number") ? (value as number[]) : undefined;
   const out: number[] = [];
   for (const channel of value) {
     const ok = Array.isArray(channel) && channel.length === 1 && Array.isArray(channel[0]) && channel[0].length === 1 && typeof channel[0][0] === "number";
@@ -210,8 +228,8 @@ function checkEpisodeStats(ctx: VerifyContext, info: DatasetInfo): void {
       const signal = ctx.signals.get(episode.episodeIndex)?.features.get(key);
       if (!parsed || !signal) continue;
       const count = signal.count[0] ?? 0;
-      const mean = Array.from(signal.sum, (s, d) => s / (signal.count[d] || 1));
-      const checks: [string, number[], number[]][] = [["min", flatten(parsed.min), Array.from(signal.min)], ["max", flatten(parsed.max), Array.from(signal.max)], ["mean", flatten(parsed.mean), mean]];
+      const folded = foldToLastAxis(signal, statWidth(feature));
+      const checks: [string, number[], number[]][] = [["min", flatten(parsed.min), folded.min], ["max", flatten(parsed.max), folded.max], ["mean", flatten(parsed.mean), folded.mean]];
       for (const [name, stated, actual] of checks) {
         const d = stated.findIndex((x, i) => !close(x, actual[i]!, feature));
         if (d >= 0) {
@@ -227,4 +245,20 @@ function checkEpisodeStats(ctx: VerifyContext, info: DatasetInfo): void {
   for (const [key, episodes] of missing) {
     ctx.add("stats.episode_missing", `${episodes.length} episode(s) have no stats for '${key}' (first: episode ${episodes[0]})`, { episode: episodes[0]!, column: key });
   }
+}
+
+/** Per-value data signals folded onto the last axis (index d goes to d % width), as a 2-5 dimensional feature's stats are. */
+function foldToLastAxis(signal: { min: ArrayLike<number>; max: ArrayLike<number>; sum: ArrayLike<number>; count: ArrayLike<number> }, width: number) {
+  const min = new Array<number>(width).fill(Infinity);
+  const max = new Array<number>(width).fill(-Infinity);
+  const sum = new Array<number>(width).fill(0);
+  const count = new Array<number>(width).fill(0);
+  for (let d = 0; d < signal.min.length; d++) {
+    const j = d % width;
+    min[j] = Math.min(min[j]!, signal.min[d]!);
+    max[j] = Math.max(max[j]!, signal.max[d]!);
+    sum[j] = sum[j]! + signal.sum[d]!;
+    count[j] = count[j]! + signal.count[d]!;
+  }
+  return { min, max, mean: sum.map((s, j) => s / (count[j] || 1)) };
 }

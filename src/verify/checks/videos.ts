@@ -5,7 +5,7 @@
  */
 import type { EpisodeRecord } from "../../dataset/episodes.js";
 import type { DatasetInfo } from "../../dataset/info.js";
-import { videoKeys } from "../../dataset/info.js";
+import { videoInfoOf, videoKeys } from "../../dataset/info.js";
 import type { Mp4Info } from "../../dataset/video/probe.js";
 import { probeMp4 } from "../../dataset/video/probe.js";
 import type { VerifyContext } from "../context.js";
@@ -71,14 +71,12 @@ async function probeVideo(ctx: VerifyContext, file: string, episodes: EpisodeRec
 }
 
 function checkFileHeader(ctx: VerifyContext, info: DatasetInfo, key: string, file: string, probe: Mp4Info): void {
-  const video = info.features[key]?.info;
-  if (!video) return;
-  const declared = normaliseCodec(video["video.codec"]);
-  if (declared !== probe.codec) {
-    ctx.add("videos.codec", `${ctx.rel(file)} is ${probe.codec} (${probe.codecString}); info.json says ${video["video.codec"]}`, { file, column: key });
+  const video = videoInfoOf(info.features[key]);
+  if (video.codec !== undefined && normaliseCodec(video.codec) !== probe.codec) {
+    ctx.add("videos.codec", `${ctx.rel(file)} is ${probe.codec} (${probe.codecString}); info.json says ${video.codec}`, { file, column: key });
   }
-  if (probe.width !== video["video.width"] || probe.height !== video["video.height"]) {
-    ctx.add("videos.size", `${ctx.rel(file)} is ${probe.width}x${probe.height}; info.json says ${video["video.width"]}x${video["video.height"]}`, { file, column: key });
+  if (video.width !== undefined && video.height !== undefined && (probe.width !== video.width || probe.height !== video.height)) {
+    ctx.add("videos.size", `${ctx.rel(file)} is ${probe.width}x${probe.height}; info.json says ${video.width}x${video.height}`, { file, column: key });
   }
   if (probe.framesOutsideEdit > 0) {
     ctx.add("videos.edit_list", `${ctx.rel(file)}: its edit list ends before the last ${probe.framesOutsideEdit} frame(s), which decoders will not show`, { file, column: key });
