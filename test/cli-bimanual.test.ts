@@ -4,7 +4,6 @@
  * across so_follower / so100_follower / so101_follower, calibration_dir, PID and retry flags, and
  * one-line exit-2 errors for what a pair's flags can get wrong.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,25 +13,12 @@ import { writeCalibrationFile } from "../src/hardware/calibration.js";
 import { openSimulatedArm } from "../src/hardware/robots/sim-arm.js";
 import { SO_MOTOR_NAMES } from "../src/hardware/robots/types.js";
 import { verifyDataset } from "../src/verify/verify.js";
+import { runCli } from "./helpers/cli.js";
 import { tempDir } from "./helpers/synthetic.js";
 
-const bin = path.join(import.meta.dirname, "..", "bin", "lerobot-ts.js");
 const built = fs.existsSync(path.join(import.meta.dirname, "..", "dist", "cli", "main.js"));
 if (!built) console.warn("cli-bimanual: skipped, dist/ is missing (npm test builds it; run `npm run build`)");
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end();
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const TWELVE = [...SO_MOTOR_NAMES.map((m) => `left_${m}.pos`), ...SO_MOTOR_NAMES.map((m) => `right_${m}.pos`)];
 const camera = JSON.stringify({ wrist: { type: "synthetic", width: 96, height: 72, fps: 30 } });
@@ -56,7 +42,7 @@ describe.skipIf(!built)("lerobot-ts record / replay with bi_so_follower", () => 
     // The left follower's calibration comes from --robot.calibration_dir; the right one has none there.
     const calibrationDir = path.join(dir, "calibrations");
     writeCalibrationFile(path.join(calibrationDir, "bf_left.json"), openSimulatedArm("follower").calibration);
-    const r = await cli(biRecord(root, [
+    const r = await runCli(biRecord(root, [
       `--robot.left_arm_config.cameras=${camera}`, `--robot.right_arm_config.cameras=${camera}`, `--robot.cameras=${topCamera}`,
       `--robot.calibration_dir=${calibrationDir}`,
       "--robot.left_arm_config.position_p_coefficient=20", "--robot.right_arm_config.num_read_retries=3", "--robot.left_arm_config.max_relative_target=30",
@@ -81,14 +67,14 @@ describe.skipIf(!built)("lerobot-ts record / replay with bi_so_follower", () => 
   it("replays it on a bimanual follower", async () => {
     const args = ["replay", "--robot.type=bi_so_follower", "--robot.id=bf", "--robot.left_arm_config.port=sim", "--robot.right_arm_config.port=sim",
       "--dataset.repo_id=test/bimanual", `--dataset.root=${root}`, "--dataset.episode=0", "--approach_s=0.3"];
-    const dry = await cli([...args, "--dry-run"], env);
+    const dry = await runCli([...args, "--dry-run"], env);
     expect(dry.code).toBe(0);
     expect(dry.stdout.split("\n")[1]).toBe(["frame", ...TWELVE].join("\t"));
-    const r = await cli(args, env);
+    const r = await runCli(args, env);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/replayed 60 frames/);
-    const single = await cli(["replay", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=test/bimanual", `--dataset.root=${root}`, "--dataset.episode=0"], env);
+    const single = await runCli(["replay", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=test/bimanual", `--dataset.root=${root}`, "--dataset.episode=0"], env);
     expect(single.code).toBe(2);
     expect(single.stderr).toMatch(/lack shoulder_pan\.pos, .* of so101_follower/);
   }, 60_000);
@@ -103,18 +89,18 @@ describe.skipIf(!built)("lerobot-ts record --resume across SO follower type name
       "--dataset.num_episodes=1", "--dataset.episode_time_s=0.5", "--dataset.reset_time_s=0", "--play_sounds=false", ...extra,
     ];
     const infoFile = path.join(root, "meta", "info.json");
-    const created = await cli(single("so101_follower"), env);
+    const created = await runCli(single("so101_follower"), env);
     expect(created.code, created.stderr).toBe(0);
     expect(JSON.parse(fs.readFileSync(infoFile, "utf8")).robot_type).toBe("so_follower");
-    const resumed = await cli(single("so_follower", ["--resume=true"]), env);
+    const resumed = await runCli(single("so_follower", ["--resume=true"]), env);
     expect(resumed.code, resumed.stderr).toBe(0);
     // A dataset written before LeRobot v0.4.3 (or by an older lerobot-ts) names the config type.
     const info = JSON.parse(fs.readFileSync(infoFile, "utf8")) as Record<string, unknown>;
     fs.writeFileSync(infoFile, JSON.stringify({ ...info, robot_type: "so101_follower" }, null, 4));
-    const old = await cli(single("so100_follower", ["--resume=true"]), env);
+    const old = await runCli(single("so100_follower", ["--resume=true"]), env);
     expect(old.code, old.stderr).toBe(0);
     expect((await openDataset(root)).numEpisodes).toBe(3);
-    const other = await cli(biRecord(root, ["--resume=true"]), env);
+    const other = await runCli(biRecord(root, ["--resume=true"]), env);
     expect(other.code).toBe(2);
     expect(other.stderr).toBe("lerobot-ts: error: --resume: the dataset was recorded with robot type so101_follower, not bi_so_follower\n");
   }, 60_000);
@@ -137,7 +123,7 @@ describe.skipIf(!built)("bimanual flags that are wrong", () => {
         /this command takes one arm, not bi_so_follower/],
     ];
     for (const [args, message] of cases) {
-      const r = await cli(args, env);
+      const r = await runCli(args, env);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);

@@ -5,7 +5,6 @@
  * --dataset.no_stamp (never on resume); eval_ names are refused; --play_sounds is on by default
  * and quiet without a speech program.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,26 +12,13 @@ import { findFfmpeg } from "../src/dataset/video/ffmpeg.js";
 import type { Camera, CameraConfig } from "../src/hardware/cameras/camera.js";
 import type { CameraDevice } from "../src/hardware/cameras/list-cameras.js";
 import { findCameras } from "../src/processes/find-cameras.js";
+import { runCli } from "./helpers/cli.js";
 import { tempDir } from "./helpers/synthetic.js";
 
-const bin = path.join(import.meta.dirname, "..", "bin", "lerobot-ts.js");
 const built = fs.existsSync(path.join(import.meta.dirname, "..", "dist", "cli", "main.js"));
 if (!built) console.warn("cli-flags-v06: skipped, dist/ is missing (npm test builds it; run `npm run build`)");
 const hasVideoDevices = process.platform === "linux" && fs.readdirSync("/dev").some((n) => /^video\d+$/.test(n));
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, ...(cwd ? { cwd } : {}) });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end();
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const notedFlags = (stdout: string) => [...stdout.matchAll(/^note: --(\S+) has no effect: \S.*$/gm)].map((m) => m[1]);
 
@@ -87,7 +73,7 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
     }
     const flags = Object.entries(NO_EFFECT).map(([k, v]) => `--${k}=${v}`);
     const before = new Date();
-    const r = await run(record("test/flags", [...flags, ...ENCODER]), { HF_LEROBOT_HOME: home, PATH: `${fakeBin}${path.delimiter}${process.env.PATH ?? ""}` });
+    const r = await runCli(record("test/flags", [...flags, ...ENCODER]), { HF_LEROBOT_HOME: home, PATH: `${fakeBin}${path.delimiter}${process.env.PATH ?? ""}` });
     const after = new Date();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -118,7 +104,7 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
   it("keeps the repo id with --dataset.no_stamp, says once that there is no speech program, and never stamps on resume", async () => {
     const home = path.join(dir, "home-plain");
     const env = await silentEnv(home);
-    const r = await run(record("test/plain", ["--dataset.no_stamp=true"]), env);
+    const r = await runCli(record("test/plain", ["--dataset.no_stamp=true"]), env);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const root = path.join(home, "test", "plain");
@@ -128,7 +114,7 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
     expect(notedFlags(r.stdout)).toEqual([]);
 
     // Resume uses the repo id as given (LeRobot stamps only when creating); sounds off: no note.
-    const resumed = await run(record("test/plain", ["--resume=true", "--play_sounds=false"]), env);
+    const resumed = await runCli(record("test/plain", ["--resume=true", "--play_sounds=false"]), env);
     expect(resumed.stderr).toBe("");
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`as test/plain into ${root}`);
@@ -148,7 +134,7 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
       [record("test/pick", ["--dataset.no_stamp=maybe"]), /--dataset.no_stamp must be true or false/],
     ];
     for (const [args, message] of cases) {
-      const r = await run(args, env);
+      const r = await runCli(args, env);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
@@ -156,20 +142,20 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
     }
     expect(fs.existsSync(home)).toBe(false);
     // The bare YAML list form parses: the command gets as far as the folder check (dir is not empty).
-    const yamlTags = await run(record("test/pick", ["--dataset.tags=[so101, 'tutorial']", `--dataset.root=${dir}`]), env);
+    const yamlTags = await runCli(record("test/pick", ["--dataset.tags=[so101, 'tutorial']", `--dataset.root=${dir}`]), env);
     expect(yamlTags.code).toBe(2);
     expect(yamlTags.stderr).toMatch(/already exists: add episodes with --resume=true/);
   }, 60_000);
 
   it("teleoperates with LeRobot's display flags, one note each", async () => {
-    const r = await run(["teleoperate", "--robot.type=so101_follower", "--robot.port=sim", "--teleop.type=so101_leader", "--teleop.port=sim",
+    const r = await runCli(["teleoperate", "--robot.type=so101_follower", "--robot.port=sim", "--teleop.type=so101_leader", "--teleop.port=sim",
       "--fps=30", "--teleop_time_s=0.5", "--display_mode=foxglove", "--display_ip=0.0.0.0", "--display_port=8765", "--display_compressed_images=false"],
     { HF_LEROBOT_HOME: path.join(dir, "home-teleop") });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(notedFlags(r.stdout).sort()).toEqual(["display_compressed_images", "display_ip", "display_mode", "display_port"]);
     expect(r.stdout).toMatch(/\d+ ticks in \d\.\d s/);
-    const bad = await run(["teleoperate", "--robot.type=so101_follower", "--robot.port=sim", "--teleop.type=so101_leader", "--teleop.port=sim", "--display_port=http"]);
+    const bad = await runCli(["teleoperate", "--robot.type=so101_follower", "--robot.port=sim", "--teleop.type=so101_leader", "--teleop.port=sim", "--display_port=http"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^lerobot-ts: error: --display_port must be an integer >= 1, got 'http'\n$/);
   }, 30_000);
@@ -177,20 +163,20 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
   it.skipIf(hasVideoDevices || process.platform !== "linux")("find-cameras takes LeRobot's camera type and --record-time-s / --warmup-s / --output-dir", async () => {
     const cwd = path.join(dir, "cwd");
     fs.mkdirSync(cwd, { recursive: true });
-    const opencv = await run(["find-cameras", "opencv", "--record-time-s=0.5", "--warmup-s=0", `--output-dir=${path.join(dir, "shots")}`], {}, cwd);
+    const opencv = await runCli(["find-cameras", "opencv", "--record-time-s=0.5", "--warmup-s=0", `--output-dir=${path.join(dir, "shots")}`], {}, cwd);
     expect(opencv.code, opencv.stderr).toBe(0);
     expect(opencv.stdout).toBe("No opencv cameras found.\n");
-    const realsense = await run(["find-cameras", "realsense"], {}, cwd);
+    const realsense = await runCli(["find-cameras", "realsense"], {}, cwd);
     expect(realsense.code, realsense.stderr).toBe(0);
     expect(realsense.stdout).toMatch(/^note: realsense: lerobot-ts has no RealSense SDK.*\nNo realsense cameras found\.\n$/);
-    const json = await run(["find-cameras", "realsense", "--json", "--record-time-s", "3"], {}, cwd);
+    const json = await runCli(["find-cameras", "realsense", "--json", "--record-time-s", "3"], {}, cwd);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual({ schema: "lerobot-ts/find-cameras@1", cameras: [] });
     expect(json.stderr).toMatch(/^note: realsense: /);
     expect(fs.readdirSync(cwd)).toEqual([]);
     for (const [args, message] of [[["kinect"], /camera type must be opencv or realsense, got 'kinect'/], [["--record-time-s=-1"], /--record-time-s must be a number of seconds >= 0/],
       [["opencv", "--warmup-s=soon"], /--warmup-s must be a number of seconds >= 0/]] as const) {
-      const r = await run(["find-cameras", ...args], {}, cwd);
+      const r = await runCli(["find-cameras", ...args], {}, cwd);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);

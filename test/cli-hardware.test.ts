@@ -86,6 +86,10 @@ describe.skipIf(!built)("lerobot-ts calibrate / teleoperate", () => {
     const both = await run(["calibrate", "--robot.type=so101_follower", "--robot.port=sim", "--teleop.type=so101_leader", "--teleop.port=sim"], { env });
     expect(both.code).toBe(2);
     oneLine(both);
+    // A real arm's calibration file is named by its id: none given is refused before the port is opened.
+    const noId = await run(["calibrate", "--robot.type=so101_follower", "--robot.port=/dev/ttyNOPE0"], { env });
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toBe("lerobot-ts: error: so101_follower needs an id: it names the calibration file (--robot.id=my_arm)\n");
   }, 30_000);
 
   it.skipIf(!probe)("on a real port: asks for calibration first, and exits non-zero when the cable is pulled", async () => {

@@ -4,7 +4,6 @@
  * verify with no error (--deep too), inspect, resume from the library and the record command
  * (robot type so_follower resumed as so101_follower), and serve in the viewer.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,24 +15,14 @@ import { inspectParquetFile } from "../src/inspect/parquet-file.js";
 import { verifyDataset } from "../src/verify/verify.js";
 import { startViewServer } from "../src/view/server.js";
 import { openDuck, plain, sqlPath } from "./helpers/duckdb.js";
+import { runCli } from "./helpers/cli.js";
 import { JOINTS, tempDir } from "./helpers/synthetic.js";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures", "lerobot-v0.6");
 const RECORD = path.join(FIXTURES, "so101-record");
 const FEATURES = path.join(FIXTURES, "features");
-const bin = path.join(import.meta.dirname, "..", "bin", "lerobot-ts.js");
 const readInfo = (root: string) => JSON.parse(fs.readFileSync(path.join(root, "meta/info.json"), "utf8")) as Record<string, unknown> & { features: Record<string, { info?: Record<string, unknown> }> };
 
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("LeRobot v0.6 datasets: reading", () => {
   let record: LeRobotDataset;
@@ -112,6 +101,16 @@ describe("LeRobot v0.6 datasets: reading", () => {
       await server.close();
     }
   });
+});
+
+describe("LeRobot v0.6 datasets: replaying", () => {
+  it("replays an episode of the recorded dataset on the simulated follower", async () => {
+    const r = await runCli(["replay", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=test/v06", `--dataset.root=${RECORD}`,
+      "--dataset.episode=1", "--approach_s=0.3"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/replayed 25 frames/);
+  }, 60_000);
 });
 
 describe("LeRobot v0.6 datasets: resuming", () => {

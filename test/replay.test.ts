@@ -3,7 +3,6 @@
  * trajectory; a correctly calibrated arm passes calibrate-test and one with a shifted homing offset
  * fails, naming the joint; a unit mismatch and bad episode numbers are refused with exit 2.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,9 +14,9 @@ import { SO_MOTOR_NAMES } from "../src/hardware/robots/types.js";
 import { calibrateTest } from "../src/processes/calibrate-test.js";
 import { record, recordFeatures } from "../src/processes/record.js";
 import { episodeActions, replay } from "../src/processes/replay.js";
+import { runCli } from "./helpers/cli.js";
 import { tempDir } from "./helpers/synthetic.js";
 
-const bin = path.join(import.meta.dirname, "..", "bin", "lerobot-ts.js");
 const built = fs.existsSync(path.join(import.meta.dirname, "..", "dist", "cli", "main.js"));
 if (!built) console.warn("replay CLI tests: skipped, dist/ is missing (npm test builds it)");
 
@@ -36,16 +35,6 @@ beforeAll(async () => {
   await job.result;
 }, 30_000);
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("replay", () => {
   it("reproduces the recorded follower trajectory, after a smooth approach to the first pose", async () => {
@@ -83,13 +72,13 @@ describe("replay", () => {
   }, 30_000);
 
   it.skipIf(!built)("refuses a unit mismatch and a bad episode with exit 2 and one line", async () => {
-    const mismatch = await cli(["replay", "--robot.type=so101_follower", "--robot.port=sim", "--robot.use_degrees=false", "--dataset.repo_id=t/teleop", `--dataset.root=${recorded}`, "--dataset.episode=0"]);
+    const mismatch = await runCli(["replay", "--robot.type=so101_follower", "--robot.port=sim", "--robot.use_degrees=false", "--dataset.repo_id=t/teleop", `--dataset.root=${recorded}`, "--dataset.episode=0"]);
     expect(mismatch.code).toBe(2);
     expect(mismatch.stderr).toMatch(/the dataset was recorded in degrees \(.* beyond ±100\) but the robot is set to -100\.\.100 \(use_degrees=false\); replay with --robot.use_degrees=true/);
-    const badEpisode = await cli(["replay", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=t/teleop", `--dataset.root=${recorded}`, "--dataset.episode=4"]);
+    const badEpisode = await runCli(["replay", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=t/teleop", `--dataset.root=${recorded}`, "--dataset.episode=4"]);
     expect(badEpisode.code).toBe(2);
     expect(badEpisode.stderr).toBe(`lerobot-ts: error: episode 4 does not exist: ${recorded} has episodes 0..0\n`);
-    const dry = await cli(["replay", "--robot.type=so101_follower", "--robot.port=/dev/does-not-matter", "--dataset.repo_id=t/teleop", `--dataset.root=${recorded}`, "--dataset.episode=0", "--dry-run"]);
+    const dry = await runCli(["replay", "--robot.type=so101_follower", "--robot.port=/dev/does-not-matter", "--dataset.repo_id=t/teleop", `--dataset.root=${recorded}`, "--dataset.episode=0", "--dry-run"]);
     expect(dry.code).toBe(0);
     expect(dry.stdout.trim().split("\n")).toHaveLength(2 + 90);
   }, 30_000);
@@ -122,13 +111,13 @@ describe("calibrate-test", () => {
   }, 60_000);
 
   it.skipIf(!built)("exits 2 for episodes that do not exist, and for a dataset folder it would overwrite", async () => {
-    const missing = await cli(["calibrate-test", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=t/cal", `--dataset.root=${root}`, "--dataset.test_episodes=0,5", "--dataset.skip_record=true"], env);
+    const missing = await runCli(["calibrate-test", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=t/cal", `--dataset.root=${root}`, "--dataset.test_episodes=0,5", "--dataset.skip_record=true"], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/episode 5 does not exist/);
-    const occupied = await cli(["calibrate-test", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=t/cal", `--dataset.root=${root}`], env);
+    const occupied = await runCli(["calibrate-test", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=t/cal", `--dataset.root=${root}`], env);
     expect(occupied.code).toBe(2);
     expect(occupied.stderr).toMatch(/already exists: test its episodes with --dataset.skip_record=true/);
-    const badList = await cli(["calibrate-test", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=t/cal", "--dataset.test_episodes=a,b"], env);
+    const badList = await runCli(["calibrate-test", "--robot.type=so101_follower", "--robot.port=sim", "--dataset.repo_id=t/cal", "--dataset.test_episodes=a,b"], env);
     expect(badList.code).toBe(2);
   }, 30_000);
 });

@@ -12,12 +12,12 @@ import type { ArmCalibration } from "../hardware/calibration.js";
 import { calibrationFileIn, calibrationPath, writeCalibrationFile } from "../hardware/calibration.js";
 import { encodeSignMagnitude } from "../hardware/feetech/control-table.js";
 import type { ArmConnectOptions } from "../hardware/robots/arm.js";
-import { isBimanualConfig } from "../hardware/robots/arm.js";
+import { armPorts, isBimanualConfig } from "../hardware/robots/arm.js";
 import type { BimanualArmConfig, Side } from "../hardware/robots/bimanual.js";
 import { SIM_SEEDS, sideConfig } from "../hardware/robots/bimanual.js";
 import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
 import { SOArm } from "../hardware/robots/so-arm.js";
-import { FULL_TURN_MOTOR, SO_MOTORS, SO_MOTOR_NAMES } from "../hardware/robots/types.js";
+import { FULL_TURN_MOTOR, SO_MOTORS, SO_MOTOR_NAMES, checkArmType } from "../hardware/robots/types.js";
 import type { HardwareProcess } from "./process.js";
 import { deferred } from "./process.js";
 
@@ -90,6 +90,12 @@ export async function calibrate(config: CalibrateConfig & { arm: SOArmConfig }):
 export async function calibrate(config: CalibrateConfig & { arm: BimanualArmConfig }): Promise<HardwareProcess<CalibrationState, BimanualCalibrationResult>>;
 export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult>>;
 export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult>> {
+  // The id names the calibration file; without one a real arm's file would be `undefined.json`
+  // (a simulated arm is called `sim`).
+  if (config.arm.id === undefined && armPorts(config.arm).some((port) => port !== "sim")) {
+    const flag = checkArmType(config.arm.type) === "leader" ? "teleop" : "robot";
+    throw new CalibrationError(`${config.arm.type} needs an id: it names the calibration file (--${flag}.id=my_arm)`);
+  }
   if (isBimanualConfig(config.arm)) return calibratePair(config, config.arm);
   const { left: _left, right: _right, ...options } = config.connect ?? {};
   return calibrationProcess(await connectUncalibrated(config.arm, options, config), config, undefined);
