@@ -7,19 +7,15 @@
  *   node bench/verify.js [--quick]
  */
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { DatasetWriter, aggregateStats, findFfmpeg, readParquet, verifyDataset } from "../dist/index.js";
-import { buildEpisodesTable, parseEpisodesTable } from "../dist/dataset/episodes.js";
-import { encodeParquet } from "../dist/dataset/parquet.js";
-import { runFfmpeg } from "../dist/dataset/video/ffmpeg.js";
-import { JOINTS, fmt, header, line, makeTemp, median, now, parseFlags, removeTemp, summary, verdict } from "./common.js";
+import { verifyDataset } from "../dist/index.js";
+import { fmt, header, line, makeTemp, median, now, parseFlags, removeTemp, summary, verdict } from "./common.js";
+import { attachCameras, writeNumericDataset } from "./datasets.js";
 
 const { quick, child } = parseFlags();
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FPS = 30;
 const EPISODE_FRAMES = 300;
 const VIDEO_EPISODES = quick ? 100 : 1000;
 const MEMORY_FRAMES = quick ? [30_000, 300_000] : [300_000, 3_000_000];
@@ -27,10 +23,6 @@ const MEMORY_FRAMES = quick ? [30_000, 300_000] : [300_000, 3_000_000];
 const MEMORY_EPISODE_FRAMES = 10_000;
 const TARGET_S = 5;
 const RUNS = 3;
-// Tiny frames, so that 300,000 of them per camera encode in seconds. The mp4s are made as LeRobot
-// makes them (one encode per file, one moov), episodes 10 s apart in each.
-const CAM_W = 32;
-const CAM_H = 24;
 const CAMERAS = ["observation.images.front", "observation.images.wrist"];
 
 if (child) {
@@ -41,69 +33,6 @@ if (child) {
   const ms = now() - t0;
   process.stdout.write(JSON.stringify({ ms, errors: report.summary.errors, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
   process.exit(0);
-}
-
-async function writeDataset(root, { episodes, length }) {
-  const features = {
-    action: { dtype: "float32", shape: [6], names: JOINTS },
-    "observation.state": { dtype: "float32", shape: [6], names: JOINTS },
-  };
-  const writer = await DatasetWriter.create({ root, repoId: "bench/verify", fps: FPS, robotType: "so101_follower", features });
-  const action = new Float32Array(6);
-  const state = new Float32Array(6);
-  for (let e = 0; e < episodes; e++) {
-    for (let k = 0; k < length; k++) {
-      const t = k / FPS;
-      for (let j = 0; j < 6; j++) {
-        action[j] = 40 * Math.sin(0.5 * t * (j + 1) + e * 0.3 + j);
-        state[j] = 40 * Math.sin(0.5 * (t - 0.03) * (j + 1) + e * 0.3 + j);
-      }
-      await writer.addFrame({ task: "pick the cube", action, "observation.state": state });
-    }
-    await writer.saveEpisode();
-  }
-  await writer.finalize();
-}
-
-/**
- * Give a camera-less dataset two cameras: one mp4 per camera holding every episode back to back
- * (ffmpeg test pattern), their features in info.json, their columns and stats in the episodes
- * metadata and stats.json, all as LeRobot writes them.
- */
-async function attachCameras(root, cameras) {
-  const ffmpeg = await findFfmpeg({ requireEncoder: "libx264" });
-  const infoFile = path.join(root, "meta/info.json");
-  const info = JSON.parse(fs.readFileSync(infoFile, "utf8"));
-  await Promise.all(cameras.map(async (key) => {
-    const out = path.join(root, `videos/${key}/chunk-000/file-000.mp4`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    const result = await runFfmpeg(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", `testsrc2=size=${CAM_W}x${CAM_H}:rate=${FPS}`,
-      "-frames:v", String(info.total_frames), "-c:v", "libx264", "-preset", "ultrafast", "-g", "2", "-pix_fmt", "yuv420p", out]);
-    if (result.code !== 0) throw new Error(`ffmpeg: ${result.stderrTail}`);
-  }));
-  info.video_path = "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4";
-  for (const key of cameras) {
-    info.features[key] = {
-      dtype: "video", shape: [CAM_H, CAM_W, 3], names: ["height", "width", "channels"],
-      info: { "video.height": CAM_H, "video.width": CAM_W, "video.codec": "h264", "video.pix_fmt": "yuv420p", "video.is_depth_map": false, "video.fps": FPS, "video.channels": 3, has_audio: false },
-    };
-  }
-  const episodesFile = path.join(root, "meta/episodes/chunk-000/file-000.parquet");
-  const records = parseEpisodesTable(await readParquet(episodesFile));
-  const channel = (v) => [[[v]], [[v]], [[v]]];
-  for (const r of records) {
-    for (const key of cameras) {
-      r.videos[key] = { chunkIndex: 0, fileIndex: 0, fromTimestampS: r.datasetFromIndex / FPS, toTimestampS: r.datasetToIndex / FPS };
-      r.stats[key] = { min: channel(0), max: channel(1), mean: channel(0.5), std: channel(0.25), count: [r.length],
-        q01: channel(0.01), q10: channel(0.1), q50: channel(0.5), q90: channel(0.9), q99: channel(0.99) };
-    }
-  }
-  fs.writeFileSync(episodesFile, encodeParquet(buildEpisodesTable(records, info.features)));
-  const statsFile = path.join(root, "meta/stats.json");
-  const stats = JSON.parse(fs.readFileSync(statsFile, "utf8"));
-  const cameraStats = aggregateStats(records.map((r) => Object.fromEntries(cameras.map((k) => [k, r.stats[k]]))));
-  fs.writeFileSync(statsFile, JSON.stringify({ ...stats, ...cameraStats }, null, 4));
-  fs.writeFileSync(infoFile, JSON.stringify(info, null, 4));
 }
 
 async function duckScan(root) {
@@ -131,7 +60,7 @@ function verifyInChild(root) {
 header(`verify: ${VIDEO_EPISODES} episodes x ${EPISODE_FRAMES} frames, 2 cameras`);
 const videoRoot = path.join(makeTemp("verify"), "ds");
 let t0 = now();
-await writeDataset(videoRoot, { episodes: VIDEO_EPISODES, length: EPISODE_FRAMES });
+await writeNumericDataset(videoRoot, { episodes: VIDEO_EPISODES, length: EPISODE_FRAMES });
 line("numeric data written in", fmt.ms(now() - t0));
 t0 = now();
 await attachCameras(videoRoot, CAMERAS);
@@ -162,7 +91,7 @@ const memory = [];
 for (const frames of MEMORY_FRAMES) {
   const root = path.join(makeTemp("verify-mem"), "ds");
   t0 = now();
-  await writeDataset(root, { episodes: frames / MEMORY_EPISODE_FRAMES, length: MEMORY_EPISODE_FRAMES });
+  await writeNumericDataset(root, { episodes: frames / MEMORY_EPISODE_FRAMES, length: MEMORY_EPISODE_FRAMES });
   const written = now() - t0;
   const result = verifyInChild(root);
   if (result.errors > 0) throw new Error("the memory benchmark dataset is invalid");

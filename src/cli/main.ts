@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
+import { registerEdit } from "./commands/edit.js";
 import { registerFindCameras } from "./commands/find-cameras.js";
 import { registerFindPort } from "./commands/find-port.js";
 import { registerInspect } from "./commands/inspect.js";
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSynthesize(program);
   registerVerify(program);
   registerInspect(program);
+  registerEdit(program);
   registerCalibrate(program);
   registerTeleoperate(program);
   registerRecord(program);

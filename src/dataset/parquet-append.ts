@@ -177,3 +177,56 @@ export function appendRowGroups(base: Uint8Array, addition: Uint8Array): Uint8Ar
   out.set(tail, at);
   return out;
 }
+
+/**
+ * One parquet file built from single-file pieces of the same schema, row groups in order, in
+ * O(total size): each piece's column data is handed back to be written as it comes, and the
+ * footer is encoded once at the end. Dataset edits use it to give every episode its own row
+ * group, as the writer does, without re-encoding a growing footer per episode.
+ */
+export class ParquetConcat {
+  private head: ThriftStruct | undefined;
+  private readonly rowGroups: Uint8Array[] = [];
+  private numRows = 0n;
+  /** Bytes handed out so far (the leading magic included). */
+  private size = 0;
+
+  /** The bytes to write next for this piece (the first also carries the file's leading magic). */
+  add(piece: Uint8Array): Uint8Array {
+    const b = parse(piece, "the parquet piece");
+    if (!this.head) this.head = { kind: "struct", fields: b.footer.fields.filter((f) => f.id !== FILE_ROW_GROUPS && f.id !== FILE_NUM_ROWS) };
+    else if (!sameSchema(this.head, b.footer)) throw new Error("cannot join parquet row groups: the schemas differ");
+    const lead = this.size === 0 ? new Uint8Array(MAGIC) : new Uint8Array(0);
+    // The piece's column data starts after its 4-byte magic; here it starts after what was written.
+    const shift = BigInt(this.size + lead.length - 4);
+    for (const rg of listItems(b.footer, FILE_ROW_GROUPS) as ThriftStruct[]) {
+      shiftRowGroup(rg, shift);
+      dropPageIndex(rg);
+      const ordinal = field(rg, RG_ORDINAL);
+      if (ordinal) ordinal.value = this.rowGroups.length;
+      this.rowGroups.push(encodeStruct(rg));
+    }
+    this.numRows += field(b.footer, FILE_NUM_ROWS)!.value as bigint;
+    const body = piece.subarray(4, b.footerStart);
+    this.size += lead.length + body.length;
+    return lead.length ? concat([lead, body]) : body;
+  }
+
+  /** The footer, its length and the closing magic: the file's last bytes. */
+  finish(): Uint8Array {
+    if (!this.head) throw new Error("no parquet piece was added");
+    const footer = encodeStruct({
+      kind: "struct",
+      fields: [
+        ...this.head.fields,
+        { id: FILE_NUM_ROWS, type: TType.I64, value: this.numRows },
+        { id: FILE_ROW_GROUPS, type: TType.List, value: { kind: "encoded-list", elemType: TType.Struct, count: this.rowGroups.length, bytes: concat(this.rowGroups) } },
+      ],
+    });
+    const out = new Uint8Array(footer.length + 8);
+    out.set(footer, 0);
+    new DataView(out.buffer).setUint32(footer.length, footer.length, true);
+    out.set(MAGIC, footer.length + 4);
+    return out;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * `lerobot-ts edit`: LeRobot's `lerobot-edit-dataset` command line (scripts/lerobot_edit_dataset.py)
+ * for the edits that keep frames as they are: `--operation.type=delete_episodes | split | merge`
+ * (or the type as the first argument). Unlike LeRobot, the input is never changed unless
+ * `--in-place` is given: the output is `--new_root`, else `$HF_LEROBOT_HOME/<new_repo_id>`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { lerobotHome } from "../../dataset/paths.js";
+import { openDataset } from "../../dataset/reader.js";
+import type { LeRobotDataset } from "../../dataset/reader.js";
+import type { CopyProgress, CopyResult } from "../../edit/copy-episodes.js";
+import { EditError, deleteEpisodes, mergeDatasets, splitDataset, splitEpisodeLists } from "../../edit/operations.js";
+import { Mp4LayoutError } from "../../dataset/video/mp4-boxes.js";
+import { UsageError } from "../errors.js";
+import { parseStringList } from "../no-effect.js";
+
+const OPERATIONS = ["delete_episodes", "split", "merge"] as const;
+type Operation = (typeof OPERATIONS)[number];
+
+type Flags = Record<string, string | boolean | undefined>;
+
+export function registerEdit(program: Command): void {
+  program
+    .command("edit")
+    .description("edit a dataset into a new one without re-encoding: delete_episodes, split, merge (LeRobot's lerobot-edit-dataset)")
+    .argument("[operation]", `the operation (${OPERATIONS.join(", ")}); the same as --operation.type`)
+    .option("--repo_id <id>", "the dataset to edit")
+    .option("--root <dir>", "its folder (default $HF_LEROBOT_HOME/<repo_id>)")
+    .option("--new_repo_id <id>", "the new dataset's repo id (output $HF_LEROBOT_HOME/<new_repo_id>)")
+    .option("--new_root <dir>", "the new dataset's folder (split: the folder holding one dataset per split)")
+    .option("--in-place", "replace the input with the result (the input is kept as <folder>_old, as LeRobot does)")
+    .option("--operation.type <type>", OPERATIONS.join(" | "))
+    .option("--operation.episode_indices <list>", "delete_episodes: the episodes to delete, e.g. '[0, 2, 5]'")
+    .option("--operation.splits <json>", "split: '{\"train\": 0.8, \"val\": 0.2}' or '{\"train\": [0, 1, 2], \"val\": [3]}'")
+    .option("--operation.repo_ids <list>", "merge: the datasets to merge, in order, e.g. \"['me/a', 'me/b']\"")
+    .option("--operation.roots <list>", "merge: their folders, in the same order")
+    .option("--push_to_hub <bool>", "upload the result (not supported yet)")
+    .action(async (positional: string | undefined, flags: Flags) => {
+      const operation = operationOf(positional, flags["operation.type"] as string | undefined);
+      if (flags.push_to_hub !== undefined && String(flags.push_to_hub).toLowerCase() === "true") {
+        throw new UsageError("--push_to_hub=true is not supported yet: edit locally, then upload the folder with `huggingface-cli upload`");
+      }
+      const progress = progressPrinter();
+      try {
+        const results = await run(operation, flags, progress.update);
+        progress.done();
+        for (const [name, r] of Object.entries(results)) {
+          process.stdout.write(`${name ? `${name}: ` : ""}${r.episodes} episode(s), ${r.frames} frames, ${r.tasks.length} task(s) in ${r.root}\n`);
+        }
+      } catch (error) {
+        progress.done();
+        // What the user asked cannot be done: exit 2 with its one line.
+        if (error instanceof EditError || error instanceof Mp4LayoutError) throw new UsageError(explain(error));
+        throw error;
+      }
+    });
+}
+
+function explain(error: Error): string {
+  return error instanceof Mp4LayoutError ? `the videos cannot be copied without re-encoding (${error.message}); re-encode the datasets to the same codec settings first` : error.message;
+}
+
+function operationOf(positional: string | undefined, flag: string | undefined): Operation {
+  if (positional && flag && positional !== flag) throw new UsageError(`the operation is given twice: '${positional}' and --operation.type=${flag}`);
+  const type = positional ?? flag;
+  if (!type) throw new UsageError(`give an operation: --operation.type=${OPERATIONS.join(" | ")}`);
+  if (!(OPERATIONS as readonly string[]).includes(type)) throw new UsageError(`unknown operation '${type}' (known: ${OPERATIONS.join(", ")})`);
+  return type as Operation;
+}
+
+async function run(operation: Operation, flags: Flags, onProgress: (label: string, p: CopyProgress) => void): Promise<Record<string, CopyResult>> {
+  const get = (name: string) => flags[name] as string | undefined;
+  if (operation === "merge") {
+    const repoIds = listFlag("operation.repo_ids", get("operation.repo_ids"));
+    if (!repoIds || repoIds.length < 2) throw new UsageError("merge: give the datasets with --operation.repo_ids=\"['me/a', 'me/b']\"");
+    const roots = listFlag("operation.roots", get("operation.roots"));
+    if (roots && roots.length !== repoIds.length) throw new UsageError(`merge: --operation.roots has ${roots.length} folders for ${repoIds.length} repo ids`);
+    const newRepoId = get("new_repo_id");
+    if (!newRepoId && !get("new_root")) throw new UsageError("merge: give the merged dataset's --new_repo_id (or --new_root)");
+    const out = outputFolder(get("new_root") ?? path.join(lerobotHome(), newRepoId!));
+    const datasets = await Promise.all(repoIds.map((id, i) => open(roots?.[i] ?? path.join(lerobotHome(), id))));
+    return { "": await mergeDatasets(datasets, out, (p) => onProgress("merge", p)) };
+  }
+  const repoId = get("repo_id");
+  if (!repoId && !get("root")) throw new UsageError("give the dataset: --repo_id=me/pick_cube (and --root=DIR if it is not under $HF_LEROBOT_HOME)");
+  const input = path.resolve(get("root") ?? path.join(lerobotHome(), repoId!));
+  const dataset = await open(input);
+  if (operation === "split") {
+    const lists = splitEpisodeLists(dataset.numEpisodes, parseSplits(get("operation.splits")));
+    // LeRobot: <new_root>/<split>, else $HF_LEROBOT_HOME/<repo_id>_<split> (dataset_tools.py split_dataset).
+    const base = repoId ?? path.basename(input);
+    const roots = Object.fromEntries(Object.keys(lists).map((name) => [name, outputFolder(get("new_root") ? path.join(get("new_root")!, name) : path.join(lerobotHome(), `${base}_${name}`))]));
+    return splitDataset(dataset, lists, roots, (name, p) => onProgress(`split ${name}`, p));
+  }
+  const indices = intList("operation.episode_indices", get("operation.episode_indices"));
+  if (!indices || indices.length === 0) throw new UsageError("delete_episodes: give the episodes with --operation.episode_indices='[0, 2, 5]'");
+  const newRoot = get("new_root") ?? (get("new_repo_id") ? path.join(lerobotHome(), get("new_repo_id")!) : undefined);
+  if (flags["in-place"] || flags.inPlace) {
+    if (newRoot) throw new UsageError("--in-place writes over the input: leave out --new_repo_id / --new_root");
+    return { "": await inPlace(input, (tmp) => deleteEpisodes(dataset, indices, tmp, (p) => onProgress("delete_episodes", p))) };
+  }
+  if (!newRoot) throw new UsageError("give the new dataset's --new_repo_id or --new_root (the input is not changed), or --in-place to replace it");
+  if (path.resolve(newRoot) === input) throw new UsageError("the output is the input: give another --new_root, or --in-place");
+  return { "": await deleteEpisodes(dataset, indices, outputFolder(newRoot), (p) => onProgress("delete_episodes", p)) };
+}
+
+async function open(root: string): Promise<LeRobotDataset> {
+  if (!fs.existsSync(path.join(root, "meta", "info.json"))) throw new UsageError(`there is no dataset at ${root} (no meta/info.json)`);
+  return openDataset(root);
+}
+
+/** A new folder: refused when it exists and holds anything. */
+function outputFolder(folder: string): string {
+  const root = path.resolve(folder);
+  if (fs.existsSync(root) && (!fs.statSync(root).isDirectory() || fs.readdirSync(root).length > 0)) {
+    throw new UsageError(`${root} already exists: choose a new output (--new_repo_id / --new_root)`);
+  }
+  return root;
+}
+
+/**
+ * Replace `input` crash-safely: the result is written to a sibling folder first; only then is the
+ * input moved to <input>_old (as LeRobot's get_output_path) and the result moved into its place.
+ */
+async function inPlace(input: string, write: (tmp: string) => Promise<CopyResult>): Promise<CopyResult> {
+  const tmp = `${input}.edit-${process.pid}`;
+  const backup = `${input}_old`;
+  const result = await write(tmp);
+  await fs.promises.rm(backup, { recursive: true, force: true });
+  await fs.promises.rename(input, backup);
+  await fs.promises.rename(tmp, input);
+  return { ...result, root: input };
+}
+
+function listFlag(name: string, text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  // LeRobot's examples quote list items with single quotes (a Python list): accept that too.
+  return parseStringList(name, text.replace(/'/g, '"'));
+}
+
+function intList(name: string, text: string | undefined): number[] | undefined {
+  const items = listFlag(name, text);
+  if (!items) return undefined;
+  return items.map((item) => {
+    const n = Number(item);
+    if (item.trim() === "" || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a list of episode indices such as '[0, 2, 5]', got '${text}'`);
+    return n;
+  });
+}
+
+function parseSplits(text: string | undefined): Record<string, number | number[]> {
+  if (text === undefined) throw new UsageError("split: give the splits with --operation.splits='{\"train\": 0.8, \"val\": 0.2}'");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/'/g, '"'));
+  } catch {
+    throw new UsageError(`--operation.splits must be JSON such as '{"train": 0.8, "val": 0.2}', got '${text}'`);
+  }
+  const ok = parsed && typeof parsed === "object" && !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => typeof v === "number" || (Array.isArray(v) && v.every((i) => Number.isInteger(i))));
+  if (!ok) throw new UsageError(`--operation.splits must map split names to a fraction or a list of episodes, got '${text}'`);
+  return parsed as Record<string, number | number[]>;
+}
+
+/**
+ * Progress on stderr once the work has taken a second: at most a line every half second,
+ * rewritten in place at a terminal. A quick edit prints none.
+ */
+function progressPrinter(): { update: (label: string, p: CopyProgress) => void; done: () => void } {
+  const err = process.stderr;
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(label, p) {
+      const now = Date.now();
+      if (now - started < 1000 || now - last < 500) return;
+      last = now;
+      const line = `${label}: ${p.phase} ${p.done}/${p.total}`;
+      if (err.isTTY) err.write(`\r\x1b[2K${line}`);
+      else err.write(`${line}\n`);
+      shown = true;
+    },
+    done() {
+      if (shown && err.isTTY) err.write("\n");
+    },
+  };
+}

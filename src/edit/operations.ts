@@ -1,0 +1,130 @@
+/**
+ * LeRobot's dataset edits that keep every frame as it is (lerobot-edit-dataset's delete_episodes,
+ * split and merge; datasets/dataset_tools.py), each writing new datasets through copyEpisodes.
+ * LeRobot's merge and delete have shipped bugs that moved video frames between episodes; here
+ * every copied episode keeps its own frames, checked by the tests frame by frame.
+ */
+import type { DatasetInfo, Feature } from "../dataset/info.js";
+import type { LeRobotDataset } from "../dataset/reader.js";
+import { DatasetError } from "../errors.js";
+import type { CopyEpisodesOptions, CopyResult } from "./copy-episodes.js";
+import { copyEpisodes } from "./copy-episodes.js";
+
+type Progress = CopyEpisodesOptions["onProgress"];
+
+/** Thrown for an edit that cannot be done as asked (unknown episodes, datasets that disagree): a usage error. */
+export class EditError extends DatasetError {
+  override name = "EditError";
+}
+
+/** The output's info.json fields from a source: everything but the counts, which the copy sets. */
+function baseInfo(dataset: LeRobotDataset): DatasetInfo {
+  return structuredClone(dataset.info);
+}
+
+function checkEpisodes(dataset: LeRobotDataset, indices: number[], what: string): void {
+  const unknown = indices.filter((i) => !Number.isInteger(i) || !dataset.episodes.some((e) => e.episodeIndex === i));
+  if (unknown.length > 0) {
+    throw new EditError(`${what}: episode(s) ${unknown.join(", ")} are not in ${dataset.root} (it has episodes 0..${dataset.numEpisodes - 1})`);
+  }
+}
+
+/** A new dataset at `root` without the given episodes; the rest renumbered from 0 (dataset_tools.py delete_episodes). */
+export async function deleteEpisodes(dataset: LeRobotDataset, episodeIndices: number[], root: string, onProgress?: Progress): Promise<CopyResult> {
+  checkEpisodes(dataset, episodeIndices, "delete_episodes");
+  const drop = new Set(episodeIndices);
+  const keep = dataset.episodes.filter((e) => !drop.has(e.episodeIndex));
+  if (keep.length === 0) throw new EditError("delete_episodes: that would delete every episode");
+  return copyEpisodes({ root, info: baseInfo(dataset), episodes: keep.map((e) => ({ dataset, episodeIndex: e.episodeIndex })), ...(onProgress ? { onProgress } : {}) });
+}
+
+/**
+ * Episode lists per split from fractions, as LeRobot cuts them (dataset_tools.py
+ * _fractions_to_episode_indices): in episode order, int(total * fraction) each, the last split
+ * taking the rest; an empty split is left out.
+ */
+export function splitEpisodeLists(total: number, splits: Record<string, number | number[]>): Record<string, number[]> {
+  const entries = Object.entries(splits);
+  if (entries.length === 0) throw new EditError("split: give at least one split");
+  if (entries.every(([, v]) => Array.isArray(v))) return Object.fromEntries(entries) as Record<string, number[]>;
+  if (!entries.every(([, v]) => typeof v === "number" && v > 0 && v <= 1)) {
+    throw new EditError("split: give every split as a fraction in (0, 1] or every split as a list of episodes");
+  }
+  const fractions = entries as [string, number][];
+  if (fractions.reduce((n, [, f]) => n + f, 0) > 1 + 1e-9) throw new EditError("split: the fractions add up to more than 1");
+  const out: Record<string, number[]> = {};
+  let start = 0;
+  fractions.forEach(([name, fraction], i) => {
+    const count = Math.floor(total * fraction);
+    if (count === 0) return;
+    const end = i === fractions.length - 1 ? total : start + count;
+    out[name] = Array.from({ length: end - start }, (_, k) => start + k);
+    start = end;
+  });
+  return out;
+}
+
+/** One new dataset per split, at `roots[name]`, each of its episodes in the order given. */
+export async function splitDataset(dataset: LeRobotDataset, lists: Record<string, number[]>, roots: Record<string, string>, onProgress?: (split: string, p: Parameters<NonNullable<Progress>>[0]) => void): Promise<Record<string, CopyResult>> {
+  const seen = new Map<number, string>();
+  for (const [name, indices] of Object.entries(lists)) {
+    checkEpisodes(dataset, indices, `split '${name}'`);
+    if (indices.length === 0) throw new EditError(`split '${name}' has no episodes`);
+    for (const i of indices) {
+      const other = seen.get(i);
+      if (other !== undefined) throw new EditError(`split: episode ${i} is in both '${other}' and '${name}'`);
+      seen.set(i, name);
+    }
+  }
+  const results: Record<string, CopyResult> = {};
+  for (const [name, indices] of Object.entries(lists)) {
+    results[name] = await copyEpisodes({
+      root: roots[name]!, info: baseInfo(dataset), episodes: indices.map((episodeIndex) => ({ dataset, episodeIndex })),
+      ...(onProgress ? { onProgress: (p) => onProgress(name, p) } : {}),
+    });
+  }
+  return results;
+}
+
+/**
+ * Every episode of each dataset, in the order given, as one new dataset; tasks unified by text.
+ * fps, robot type and features must agree, video encoder settings aside
+ * (feature_utils.py features_equal_for_merge); the first dataset's info is kept.
+ */
+export async function mergeDatasets(datasets: LeRobotDataset[], root: string, onProgress?: Progress): Promise<CopyResult> {
+  if (datasets.length < 2) throw new EditError("merge: give at least two datasets");
+  const [first, ...rest] = datasets as [LeRobotDataset, ...LeRobotDataset[]];
+  for (const other of rest) {
+    const difference = mergeDifference(first, other);
+    if (difference) throw new EditError(`merge: ${other.root} cannot join ${first.root}: ${difference}`);
+  }
+  return copyEpisodes({
+    root, info: baseInfo(first),
+    episodes: datasets.flatMap((dataset) => dataset.episodes.map((e) => ({ dataset, episodeIndex: e.episodeIndex }))),
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
+/** The first way two datasets disagree for a merge, or undefined when they agree. */
+export function mergeDifference(a: LeRobotDataset, b: LeRobotDataset): string | undefined {
+  if (a.fps !== b.fps) return `fps ${b.fps} vs ${a.fps}`;
+  if (a.robotType !== b.robotType) return `robot_type ${b.robotType} vs ${a.robotType}`;
+  const keysA = Object.keys(a.features);
+  const keysB = Object.keys(b.features);
+  const missing = keysA.filter((k) => !keysB.includes(k));
+  const extra = keysB.filter((k) => !keysA.includes(k));
+  if (missing.length || extra.length) return `features differ (${[...missing.map((k) => `lacks '${k}'`), ...extra.map((k) => `has '${k}'`)].join(", ")})`;
+  for (const key of keysA) {
+    const fa = comparable(a.features[key]!);
+    const fb = comparable(b.features[key]!);
+    if (JSON.stringify(fa) !== JSON.stringify(fb)) return `feature '${key}' differs: ${JSON.stringify(fb)} vs ${JSON.stringify(fa)}`;
+  }
+  return undefined;
+}
+
+/** A feature as merge compares it: the video encoder's settings left out (they do not change the frames' meaning). */
+function comparable(feature: Feature): Feature {
+  if (feature.dtype !== "video" || !feature.info) return feature;
+  const ENCODER = new Set(["video.g", "video.crf", "video.preset", "video.fast_decode", "video.video_backend", "video.extra_options"]);
+  return { ...feature, info: Object.fromEntries(Object.entries(feature.info).filter(([k]) => !ENCODER.has(k))) };
+}

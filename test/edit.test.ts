@@ -1,0 +1,179 @@
+/**
+ * Dataset edits that keep frames as they are (delete_episodes, split, merge), from the library
+ * and as `lerobot-ts edit`: every output episode holds exactly its source episode's rows (state
+ * values encode episode and frame) and frames (a barcode in every frame: its first and last are
+ * decoded), across several source and output files; the outputs verify with --deep; bad input is
+ * one line and exit 2, and nothing is written.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDataset } from "../src/dataset/reader.js";
+import type { LeRobotDataset } from "../src/dataset/reader.js";
+import { DatasetWriter } from "../src/dataset/writer.js";
+import { deleteEpisodes, mergeDatasets, splitDataset, splitEpisodeLists } from "../src/edit/operations.js";
+import { verifyDataset } from "../src/verify/verify.js";
+import { readBarcode } from "./helpers/barcode.js";
+import { runCli } from "./helpers/cli.js";
+import { features, makeFrame, stateValue, tempDir } from "./helpers/synthetic.js";
+
+const W = 96;
+const H = 64;
+const CAMERAS = ["front", "wrist"];
+const LENGTHS = [7, 12, 9, 10, 8, 11];
+
+/**
+ * A dataset whose episode i carries the code `codes[i]` in its state values and frame barcodes.
+ * Small size limits put its episodes in several data and video files.
+ */
+async function writeCoded(root: string, codes: number[], lengths: number[], task: (i: number) => string, fps = 30): Promise<void> {
+  const writer = await DatasetWriter.create({
+    root, repoId: "t/edit", fps, robotType: "so_follower", features: features(CAMERAS, W, H), vcodec: "h264",
+    dataFilesSizeInMb: 0.004, videoFilesSizeInMb: 0.008, chunksSize: 3,
+  });
+  for (const [i, code] of codes.entries()) {
+    for (let k = 0; k < lengths[i]!; k++) await writer.addFrame(makeFrame(code, k, CAMERAS, W, H, task(i)));
+    await writer.saveEpisode();
+  }
+  await writer.finalize();
+}
+
+/** Each output episode j must be source code `codes[j]`: rows, tasks and first/last frame of every camera. */
+async function expectEpisodes(root: string, codes: number[], lengths: number[], tasks?: string[]): Promise<void> {
+  const ds = await openDataset(root);
+  expect(ds.episodes.map((e) => e.length)).toEqual(lengths);
+  const state = await ds.readColumn("observation.state");
+  const index = await ds.readColumn("index");
+  let row = 0;
+  for (const [j, code] of codes.entries()) {
+    const episode = ds.episode(j);
+    if (tasks) expect(episode.tasks, `episode ${j}`).toEqual([tasks[j]]);
+    for (let k = 0; k < lengths[j]!; k++, row++) {
+      expect(state.values[row * 6 + 2], `episode ${j} frame ${k}`).toBe(stateValue(code, k, 2));
+      expect(Number(index.values[row])).toBe(row);
+    }
+    for (const [c, camera] of CAMERAS.entries()) {
+      for (const k of [0, lengths[j]! - 1]) {
+        const frame = await ds.decodeFrame(`observation.images.${camera}`, j, k);
+        expect(readBarcode(frame.data, W, H, 3), `episode ${j} frame ${k} ${camera}`).toEqual([code, k, c]);
+      }
+    }
+  }
+  const report = await verifyDataset(root, { deep: true });
+  expect(report.findings.filter((f) => f.check !== "quality.short_episode"), root).toEqual([]);
+}
+
+describe("dataset edits without re-encoding", () => {
+  const dir = tempDir("lerobot-ts-edit-");
+  const source = path.join(dir, "source");
+  let ds: LeRobotDataset;
+  const taskOf = (i: number) => (i % 2 === 0 ? "pick" : "place");
+  beforeAll(async () => {
+    await writeCoded(source, LENGTHS.map((_, i) => i), LENGTHS, taskOf);
+    ds = await openDataset(source);
+  }, 120_000);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("spreads the source over several files (so the edits cross file boundaries)", () => {
+    expect(new Set(ds.episodes.map((e) => e.dataFile)).size).toBeGreaterThan(1);
+    expect(new Set(ds.episodes.map((e) => e.cameras["observation.images.front"]!.path)).size).toBeGreaterThan(2);
+  });
+
+  it("delete_episodes: the rest renumbered, each with its own rows and frames, and the input untouched", async () => {
+    const before = fs.readFileSync(path.join(source, "meta/info.json"), "utf8");
+    const out = path.join(dir, "deleted");
+    const result = await deleteEpisodes(ds, [1, 4], out);
+    expect(result.episodes).toBe(4);
+    const kept = [0, 2, 3, 5];
+    await expectEpisodes(out, kept, kept.map((i) => LENGTHS[i]!), kept.map(taskOf));
+    expect(fs.readFileSync(path.join(source, "meta/info.json"), "utf8")).toBe(before);
+    // Every episode's stats are its own data's, renumbering included.
+    const edited = await openDataset(out);
+    expect(edited.episode(1).stats.episode_index!.min).toEqual([1]);
+    expect(edited.episode(3).stats.index!.max).toEqual([LENGTHS[0]! + LENGTHS[2]! + LENGTHS[3]! + LENGTHS[5]! - 1]);
+  }, 120_000);
+
+  it("split by lists and by fractions, as LeRobot cuts them", async () => {
+    expect(splitEpisodeLists(6, { train: 0.5, val: 0.3, test: 0.2 })).toEqual({ train: [0, 1, 2], val: [3], test: [4, 5] });
+    const roots = { train: path.join(dir, "split", "train"), val: path.join(dir, "split", "val") };
+    await splitDataset(ds, { train: [5, 0, 3], val: [1, 2] }, roots);
+    await expectEpisodes(roots.train, [5, 0, 3], [5, 0, 3].map((i) => LENGTHS[i]!));
+    await expectEpisodes(roots.val, [1, 2], [1, 2].map((i) => LENGTHS[i]!));
+  }, 120_000);
+
+  it("merge: every episode of each dataset in order, tasks unified by text", async () => {
+    const second = path.join(dir, "second");
+    await writeCoded(second, [100, 101, 102], [6, 9, 7], (i) => (i === 1 ? "pick" : "stack"));
+    const out = path.join(dir, "merged");
+    const result = await mergeDatasets([ds, await openDataset(second)], out);
+    expect(result.tasks).toEqual(["pick", "place", "stack"]);
+    await expectEpisodes(out, [0, 1, 2, 3, 4, 5, 100, 101, 102], [...LENGTHS, 6, 9, 7], [...LENGTHS.map((_, i) => taskOf(i)), "stack", "pick", "stack"]);
+  }, 180_000);
+
+  it("refuses what cannot be done, naming the problem: unknown episodes, datasets that differ, an output that exists", async () => {
+    await expect(deleteEpisodes(ds, [2, 17], path.join(dir, "never"))).rejects.toThrow(/episode\(s\) 17 are not in/);
+    const other = path.join(dir, "fps15");
+    await writeCoded(other, [7], [5], () => "pick", 15);
+    await expect(mergeDatasets([ds, await openDataset(other)], path.join(dir, "never"))).rejects.toThrow(/fps 15 vs 30/);
+    await expect(deleteEpisodes(ds, [0], source)).rejects.toThrow(/already exists/);
+    expect(fs.existsSync(path.join(dir, "never"))).toBe(false);
+  }, 60_000);
+});
+
+describe("lerobot-ts edit", () => {
+  const dir = tempDir("lerobot-ts-edit-cli-");
+  const source = path.join(dir, "src");
+  beforeAll(async () => {
+    await writeCoded(source, [0, 1, 2, 3], [6, 8, 7, 9], () => "pick");
+  }, 60_000);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const env = { HF_LEROBOT_HOME: path.join(dir, "home") };
+
+  it("runs LeRobot's delete_episodes, split and merge command lines into new datasets", async () => {
+    const del = await runCli(["edit", "--repo_id=t/src", `--root=${source}`, "--new_repo_id=t/del", "--operation.type=delete_episodes", "--operation.episode_indices=[0, 2]"], env);
+    expect(del.stderr).toBe("");
+    expect(del.code).toBe(0);
+    expect(del.stdout).toContain(`2 episode(s), 17 frames, 1 task(s) in ${path.join(env.HF_LEROBOT_HOME, "t/del")}`);
+    const split = await runCli(["edit", "split", "--repo_id=t/src", `--root=${source}`, `--operation.splits={"train": 0.75, "val": 0.25}`], env);
+    expect(split.code).toBe(0);
+    expect(split.stdout).toMatch(/^train: 3 episode\(s\)/m);
+    expect(fs.existsSync(path.join(env.HF_LEROBOT_HOME, "t/src_val/meta/info.json"))).toBe(true);
+    const merge = await runCli(["edit", "--operation.type=merge", "--operation.repo_ids=['t/src_train', 't/src_val']", "--new_repo_id=t/again"], env);
+    expect(merge.code).toBe(0);
+    await expectEpisodes(path.join(env.HF_LEROBOT_HOME, "t/again"), [0, 1, 2, 3], [6, 8, 7, 9]);
+  }, 120_000);
+
+  it("replaces the input only with --in-place, keeping it as <folder>_old", async () => {
+    const copy = path.join(dir, "inplace");
+    fs.cpSync(source, copy, { recursive: true });
+    const refused = await runCli(["edit", "delete_episodes", `--root=${copy}`, "--operation.episode_indices=[1]"], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--new_repo_id or --new_root.*or --in-place/);
+    const r = await runCli(["edit", "delete_episodes", `--root=${copy}`, "--operation.episode_indices=[1]", "--in-place"], env);
+    expect(r.code).toBe(0);
+    expect((await openDataset(copy)).numEpisodes).toBe(3);
+    expect((await openDataset(`${copy}_old`)).numEpisodes).toBe(4);
+  }, 60_000);
+
+  it("exits 2 with one line for unknown episodes, an unknown operation, an existing output, and bad JSON", async () => {
+    const occupied = path.join(dir, "occupied");
+    fs.mkdirSync(occupied, { recursive: true });
+    fs.writeFileSync(path.join(occupied, "notes.txt"), "mine");
+    const cases = [
+      [["edit", "delete_episodes", `--root=${source}`, "--new_root=" + path.join(dir, "x1"), "--operation.episode_indices=[9]"], /episode\(s\) 9 are not in/],
+      [["edit", "shuffle", `--root=${source}`], /unknown operation 'shuffle'/],
+      [["edit", "delete_episodes", `--root=${source}`, `--new_root=${occupied}`, "--operation.episode_indices=[1]"], /occupied already exists/],
+      [["edit", "delete_episodes", `--root=${source}`, `--new_root=${source}`, "--operation.episode_indices=[1]"], /the output is the input/],
+      [["edit", "split", `--root=${source}`, "--operation.splits={train: oops}"], /--operation.splits must be JSON/],
+    ] as const;
+    for (const [args, message] of cases) {
+      const r = await runCli([...args], env);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(fs.existsSync(path.join(dir, "x1"))).toBe(false);
+    expect(fs.readdirSync(occupied)).toEqual(["notes.txt"]);
+  }, 60_000);
+});
+
