@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDataset } from "../src/dataset/reader.js";
 import type { LeRobotDataset } from "../src/dataset/reader.js";
 import { DatasetWriter } from "../src/dataset/writer.js";
-import { deleteEpisodes, mergeDatasets, splitDataset, splitEpisodeLists } from "../src/edit/operations.js";
+import { deleteEpisodes, mergeDatasets, modifyTasks, removeFeatures, splitDataset, splitEpisodeLists } from "../src/edit/operations.js";
 import { verifyDataset } from "../src/verify/verify.js";
 import { readBarcode } from "./helpers/barcode.js";
 import { runCli } from "./helpers/cli.js";
@@ -110,6 +110,51 @@ describe("dataset edits without re-encoding", () => {
     await expectEpisodes(out, [0, 1, 2, 3, 4, 5, 100, 101, 102], [...LENGTHS, 6, 9, 7], [...LENGTHS.map((_, i) => taskOf(i)), "stack", "pick", "stack"]);
   }, 180_000);
 
+  it("remove_feature: the feature's column or videos and stats go, the rest stays frame for frame", async () => {
+    const out = path.join(dir, "removed");
+    await removeFeatures(ds, ["observation.images.wrist", "action"], out);
+    const edited = await openDataset(out);
+    expect(Object.keys(edited.features)).toEqual(Object.keys(ds.features).filter((k) => k !== "action" && k !== "observation.images.wrist"));
+    expect(fs.existsSync(path.join(out, "videos/observation.images.wrist"))).toBe(false);
+    const table = await edited.readFrames({ episodes: [0] });
+    expect(table.schema.fields.map((f) => f.name)).not.toContain("action");
+    expect(Object.keys(edited.episode(0).stats)).not.toContain("action");
+    const frame = await edited.decodeFrame("observation.images.front", 3, LENGTHS[3]! - 1);
+    expect(readBarcode(frame.data, W, H, 3)).toEqual([3, LENGTHS[3]! - 1, 0]);
+    const report = await verifyDataset(out, { deep: true });
+    expect(report.findings.filter((f) => f.check !== "quality.short_episode")).toEqual([]);
+    await expect(removeFeatures(ds, ["timestamp"], path.join(dir, "never"))).rejects.toThrow(/every LeRobot frame/);
+  }, 60_000);
+
+  it("modify_tasks: one task for all, per-episode tasks, and replacements, as LeRobot's", async () => {
+    const out = path.join(dir, "retasked");
+    await modifyTasks(ds, { newTask: "tidy up", episodeTasks: { 2: "stack" } }, out);
+    const edited = await openDataset(out);
+    expect(edited.tasks).toEqual(["tidy up", "stack"]);
+    expect(edited.episodes.map((e) => e.tasks[0])).toEqual(["tidy up", "tidy up", "stack", "tidy up", "tidy up", "tidy up"]);
+    const taskIndex = await edited.readColumn("task_index", { episodes: [2] });
+    expect(new Set(Array.from(taskIndex.values, Number))).toEqual(new Set([1]));
+    const replaced = path.join(dir, "replaced");
+    await modifyTasks(ds, { taskReplacements: { pick: "lift" } }, replaced);
+    expect((await openDataset(replaced)).episodes.map((e) => e.tasks[0])).toEqual(LENGTHS.map((_, i) => (i % 2 === 0 ? "lift" : "place")));
+    expect((await verifyDataset(replaced)).valid).toBe(true);
+  }, 60_000);
+
+  it("edits a dataset laid out as LeRobot v0.6 writes it (AV1 videos, two tasks) into one that verifies", async () => {
+    const v06 = await openDataset(path.join(import.meta.dirname, "..", "fixtures", "lerobot-v0.6", "so101-record"));
+    const out = path.join(dir, "v06-deleted");
+    await deleteEpisodes(v06, [1], out);
+    const edited = await openDataset(out);
+    expect(edited.episodes.map((e) => [e.length, e.tasks])).toEqual([[20, ["Pick the cube"]], [15, ["Put it back"]]]);
+    expect(edited.info.features).toEqual(v06.info.features);
+    const report = await verifyDataset(out, { deep: true });
+    expect(report.findings.filter((f) => f.check !== "quality.short_episode")).toEqual([]);
+    // The kept second episode shows the source's episode 2, frame for frame.
+    const a = await v06.decodeFrame("observation.images.front", 2, 14);
+    const b = await edited.decodeFrame("observation.images.front", 1, 14);
+    expect(Buffer.from(b.data).equals(Buffer.from(a.data))).toBe(true);
+  }, 60_000);
+
   it("refuses what cannot be done, naming the problem: unknown episodes, datasets that differ, an output that exists", async () => {
     await expect(deleteEpisodes(ds, [2, 17], path.join(dir, "never"))).rejects.toThrow(/episode\(s\) 17 are not in/);
     const other = path.join(dir, "fps15");
@@ -141,6 +186,12 @@ describe("lerobot-ts edit", () => {
     const merge = await runCli(["edit", "--operation.type=merge", "--operation.repo_ids=['t/src_train', 't/src_val']", "--new_repo_id=t/again"], env);
     expect(merge.code).toBe(0);
     await expectEpisodes(path.join(env.HF_LEROBOT_HOME, "t/again"), [0, 1, 2, 3], [6, 8, 7, 9]);
+    const retask = await runCli(["edit", "modify_tasks", "--repo_id=t/again", "--new_repo_id=t/retask", "--operation.task_replacements={\"pick\": \"lift\"}"], env);
+    expect(retask.code).toBe(0);
+    expect((await openDataset(path.join(env.HF_LEROBOT_HOME, "t/retask"))).tasks).toEqual(["lift"]);
+    const removed = await runCli(["edit", "remove_feature", "--repo_id=t/retask", "--new_repo_id=t/nowrist", "--operation.feature_names=['observation.images.wrist']"], env);
+    expect(removed.code).toBe(0);
+    expect(Object.keys((await openDataset(path.join(env.HF_LEROBOT_HOME, "t/nowrist"))).features)).not.toContain("observation.images.wrist");
   }, 120_000);
 
   it("replaces the input only with --in-place, keeping it as <folder>_old", async () => {
@@ -165,6 +216,8 @@ describe("lerobot-ts edit", () => {
       [["edit", "delete_episodes", `--root=${source}`, `--new_root=${occupied}`, "--operation.episode_indices=[1]"], /occupied already exists/],
       [["edit", "delete_episodes", `--root=${source}`, `--new_root=${source}`, "--operation.episode_indices=[1]"], /the output is the input/],
       [["edit", "split", `--root=${source}`, "--operation.splits={train: oops}"], /--operation.splits must be JSON/],
+      [["edit", "remove_feature", `--root=${source}`, "--new_root=" + path.join(dir, "x1"), "--operation.feature_names=['index']"], /cannot be removed/],
+      [["edit", "modify_tasks", `--root=${source}`, "--new_root=" + path.join(dir, "x1"), "--operation.episode_tasks={\"7\": \"x\"}"], /episode\(s\) 7 are not in/],
     ] as const;
     for (const [args, message] of cases) {
       const r = await runCli([...args], env);

@@ -24,7 +24,7 @@ import { encodeParquet, readParquetMetadata } from "../dataset/parquet.js";
 import { ParquetConcat } from "../dataset/parquet-append.js";
 import { formatTemplate, nextChunkFile, resolveInside } from "../dataset/paths.js";
 import type { EpisodeInfo, LeRobotDataset } from "../dataset/reader.js";
-import { isNumericDtype } from "../dataset/schema.js";
+import { isNumericDtype, pythonJsonDumps } from "../dataset/schema.js";
 import type { DatasetStats, FeatureStats } from "../dataset/stats.js";
 import { aggregateStats, computeNumericStats, statsToPythonJson } from "../dataset/stats.js";
 import { buildTasksTable } from "../dataset/tasks.js";
@@ -38,6 +38,8 @@ const MIB = 1024 * 1024;
 export interface EpisodeSource {
   dataset: LeRobotDataset;
   episodeIndex: number;
+  /** The task text each of its rows gets in the output, from its text in the source (default: the same). */
+  retask?: (text: string) => string;
 }
 
 export interface CopyProgress {
@@ -137,12 +139,14 @@ async function writeData(
   let index = 0;
   for (const group of groupByDataFile(episodes)) {
     const table = await group.dataset.readFrames({ episodes: group.episodes.map((e) => e.episodeIndex) });
-    const hf = (await readParquetMetadata(group.episodes[0]!.dataFile)).keyValue.get("huggingface");
-    const schema = new arrow.Schema(table.schema.fields, new Map(hf ? [["huggingface", hf]] : []));
+    // The output's columns: the source's, less any feature the output does not have (remove_feature).
+    const fields = table.schema.fields.filter((f) => f.name in info.features);
+    const schema = new arrow.Schema(fields, new Map([["huggingface", await huggingfaceFor(group.episodes[0]!.dataFile, fields)]]));
     let row = 0;
-    for (const episode of group.episodes) {
+    for (const [g, episode] of group.episodes.entries()) {
       const episodeIndex = placed.length;
-      const texts = taskTexts(table, row, episode.length, group.dataset);
+      const retask = episodes[group.first + g]!.retask ?? ((text: string) => text);
+      const texts = taskTexts(table, row, episode.length, group.dataset).map(retask);
       const batches = episodeBatches(table, schema, row, episode.length, {
         episode_index: () => int64s(episode.length, () => episodeIndex),
         index: () => int64s(episode.length, (i) => index + i),
@@ -197,6 +201,16 @@ class DataFileOut {
   }
 }
 
+/** The source file's `huggingface` metadata, limited to the columns kept. */
+async function huggingfaceFor(file: string, fields: arrow.Field[]): Promise<string> {
+  const text = (await readParquetMetadata(file)).keyValue.get("huggingface");
+  if (!text) return pythonJsonDumps({ info: { features: {} } });
+  const hf = JSON.parse(text) as { info?: { features?: Record<string, unknown> } } & Record<string, unknown>;
+  const features = hf.info?.features ?? {};
+  const kept = Object.fromEntries(fields.filter((f) => f.name in features).map((f) => [f.name, features[f.name]]));
+  return pythonJsonDumps({ ...hf, info: { ...hf.info, features: kept } });
+}
+
 /** Task text of each of an episode's rows, from the source's task_index. */
 function taskTexts(table: arrow.Table, row: number, length: number, dataset: LeRobotDataset): string[] {
   const column = table.getChild("task_index");
@@ -213,6 +227,8 @@ function int64s(length: number, value: (i: number) => number): arrow.Data {
 /** Rows [start, start + length) of a table as record batches of `schema`, some columns replaced. */
 function episodeBatches(table: arrow.Table, schema: arrow.Schema, start: number, length: number, replace: Record<string, () => arrow.Data>): arrow.RecordBatch[] {
   const replaced = new Map(Object.entries(replace).map(([name, make]) => [name, make()]));
+  // The output may keep fewer columns than the source has: take each by name.
+  const sourceColumn = schema.fields.map((f) => table.schema.fields.findIndex((s) => s.name === f.name));
   const out: arrow.RecordBatch[] = [];
   let base = 0;
   for (const batch of table.batches) {
@@ -221,7 +237,7 @@ function episodeBatches(table: arrow.Table, schema: arrow.Schema, start: number,
     if (a < b) {
       const children = schema.fields.map((f, i) => {
         const whole = replaced.get(f.name);
-        return whole ? whole.slice(a - start, b - a) : batch.data.children[i]!.slice(a - base, b - a);
+        return whole ? whole.slice(a - start, b - a) : batch.data.children[sourceColumn[i]!]!.slice(a - base, b - a);
       });
       out.push(new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: b - a, children })));
     }

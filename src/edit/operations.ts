@@ -1,10 +1,12 @@
 /**
  * LeRobot's dataset edits that keep every frame as it is (lerobot-edit-dataset's delete_episodes,
- * split and merge; datasets/dataset_tools.py), each writing new datasets through copyEpisodes.
+ * split, merge, remove_feature and modify_tasks; datasets/dataset_tools.py), each writing new
+ * datasets through copyEpisodes.
  * LeRobot's merge and delete have shipped bugs that moved video frames between episodes; here
  * every copied episode keeps its own frames, checked by the tests frame by frame.
  */
 import type { DatasetInfo, Feature } from "../dataset/info.js";
+import { DEFAULT_FEATURES } from "../dataset/info.js";
 import type { LeRobotDataset } from "../dataset/reader.js";
 import { DatasetError } from "../errors.js";
 import type { CopyEpisodesOptions, CopyResult } from "./copy-episodes.js";
@@ -127,4 +129,49 @@ function comparable(feature: Feature): Feature {
   if (feature.dtype !== "video" || !feature.info) return feature;
   const ENCODER = new Set(["video.g", "video.crf", "video.preset", "video.fast_decode", "video.video_backend", "video.extra_options"]);
   return { ...feature, info: Object.fromEntries(Object.entries(feature.info).filter(([k]) => !ENCODER.has(k))) };
+}
+
+/**
+ * A new dataset without the given features (dataset_tools.py remove_feature): their columns,
+ * videos and stats go; the frames' own columns (timestamp, indices) cannot be removed.
+ */
+export async function removeFeatures(dataset: LeRobotDataset, names: string[], root: string, onProgress?: Progress): Promise<CopyResult> {
+  if (names.length === 0) throw new EditError("remove_feature: give the features to remove");
+  const unknown = names.filter((n) => !(n in dataset.features));
+  if (unknown.length > 0) throw new EditError(`remove_feature: ${unknown.map((n) => `'${n}'`).join(", ")} is not a feature of ${dataset.root} (features: ${Object.keys(dataset.features).join(", ")})`);
+  const required = names.filter((n) => n in DEFAULT_FEATURES);
+  if (required.length > 0) throw new EditError(`remove_feature: ${required.join(", ")} belong(s) to every LeRobot frame and cannot be removed`);
+  const info = baseInfo(dataset);
+  for (const name of names) delete info.features[name];
+  return copyEpisodes({ root, info, episodes: dataset.episodes.map((e) => ({ dataset, episodeIndex: e.episodeIndex })), ...(onProgress ? { onProgress } : {}) });
+}
+
+export interface TaskChanges {
+  /** Every episode's task. */
+  newTask?: string;
+  /** Per episode index, its task (wins over newTask). */
+  episodeTasks?: Record<number, string>;
+  /** Old task text to new, everywhere it occurs. */
+  taskReplacements?: Record<string, string>;
+}
+
+/** A new dataset with its tasks changed as LeRobot's modify_tasks changes them (dataset_tools.py modify_tasks). */
+export async function modifyTasks(dataset: LeRobotDataset, changes: TaskChanges, root: string, onProgress?: Progress): Promise<CopyResult> {
+  const episodeTasks = changes.episodeTasks ?? {};
+  if (changes.newTask === undefined && Object.keys(episodeTasks).length === 0 && Object.keys(changes.taskReplacements ?? {}).length === 0) {
+    throw new EditError("modify_tasks: give new_task, episode_tasks or task_replacements");
+  }
+  checkEpisodes(dataset, Object.keys(episodeTasks).map(Number), "modify_tasks");
+  for (const [what, text] of [["new_task", changes.newTask], ...Object.entries(episodeTasks).map(([e, t]) => [`episode ${e}'s task`, t])] as [string, string | undefined][]) {
+    if (text !== undefined && text.trim() === "") throw new EditError(`modify_tasks: ${what} is empty`);
+  }
+  const replacements = changes.taskReplacements ?? {};
+  return copyEpisodes({
+    root, info: baseInfo(dataset),
+    episodes: dataset.episodes.map((e) => {
+      const fixed = episodeTasks[e.episodeIndex] ?? changes.newTask;
+      return { dataset, episodeIndex: e.episodeIndex, retask: (text: string) => fixed ?? replacements[text] ?? text };
+    }),
+    ...(onProgress ? { onProgress } : {}),
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * `lerobot-ts edit`: LeRobot's `lerobot-edit-dataset` command line (scripts/lerobot_edit_dataset.py)
- * for the edits that keep frames as they are: `--operation.type=delete_episodes | split | merge`
- * (or the type as the first argument). Unlike LeRobot, the input is never changed unless
+ * for the edits that keep frames as they are: `--operation.type=delete_episodes | split | merge |
+ * remove_feature | modify_tasks` (or the type as the first argument). Unlike LeRobot, the input is never changed unless
  * `--in-place` is given: the output is `--new_root`, else `$HF_LEROBOT_HOME/<new_repo_id>`.
  */
 import fs from "node:fs";
@@ -11,12 +11,13 @@ import { lerobotHome } from "../../dataset/paths.js";
 import { openDataset } from "../../dataset/reader.js";
 import type { LeRobotDataset } from "../../dataset/reader.js";
 import type { CopyProgress, CopyResult } from "../../edit/copy-episodes.js";
-import { EditError, deleteEpisodes, mergeDatasets, splitDataset, splitEpisodeLists } from "../../edit/operations.js";
+import type { TaskChanges } from "../../edit/operations.js";
+import { EditError, deleteEpisodes, mergeDatasets, modifyTasks, removeFeatures, splitDataset, splitEpisodeLists } from "../../edit/operations.js";
 import { Mp4LayoutError } from "../../dataset/video/mp4-boxes.js";
 import { UsageError } from "../errors.js";
 import { parseStringList } from "../no-effect.js";
 
-const OPERATIONS = ["delete_episodes", "split", "merge"] as const;
+const OPERATIONS = ["delete_episodes", "split", "merge", "remove_feature", "modify_tasks"] as const;
 type Operation = (typeof OPERATIONS)[number];
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -36,6 +37,10 @@ export function registerEdit(program: Command): void {
     .option("--operation.splits <json>", "split: '{\"train\": 0.8, \"val\": 0.2}' or '{\"train\": [0, 1, 2], \"val\": [3]}'")
     .option("--operation.repo_ids <list>", "merge: the datasets to merge, in order, e.g. \"['me/a', 'me/b']\"")
     .option("--operation.roots <list>", "merge: their folders, in the same order")
+    .option("--operation.feature_names <list>", "remove_feature: the features to remove, e.g. \"['observation.images.wrist']\"")
+    .option("--operation.new_task <text>", "modify_tasks: the task of every episode")
+    .option("--operation.episode_tasks <json>", "modify_tasks: tasks of chosen episodes, e.g. '{\"0\": \"Task A\"}'")
+    .option("--operation.task_replacements <json>", "modify_tasks: old task text to new, e.g. '{\"Pick\": \"Lift\"}'")
     .option("--push_to_hub <bool>", "upload the result (not supported yet)")
     .action(async (positional: string | undefined, flags: Flags) => {
       const operation = operationOf(positional, flags["operation.type"] as string | undefined);
@@ -94,16 +99,58 @@ async function run(operation: Operation, flags: Flags, onProgress: (label: strin
     const roots = Object.fromEntries(Object.keys(lists).map((name) => [name, outputFolder(get("new_root") ? path.join(get("new_root")!, name) : path.join(lerobotHome(), `${base}_${name}`))]));
     return splitDataset(dataset, lists, roots, (name, p) => onProgress(`split ${name}`, p));
   }
-  const indices = intList("operation.episode_indices", get("operation.episode_indices"));
-  if (!indices || indices.length === 0) throw new UsageError("delete_episodes: give the episodes with --operation.episode_indices='[0, 2, 5]'");
+  const edit = oneOutputEdit(operation, flags, dataset);
   const newRoot = get("new_root") ?? (get("new_repo_id") ? path.join(lerobotHome(), get("new_repo_id")!) : undefined);
+  const progress = (p: CopyProgress) => onProgress(operation, p);
   if (flags["in-place"] || flags.inPlace) {
     if (newRoot) throw new UsageError("--in-place writes over the input: leave out --new_repo_id / --new_root");
-    return { "": await inPlace(input, (tmp) => deleteEpisodes(dataset, indices, tmp, (p) => onProgress("delete_episodes", p))) };
+    return { "": await inPlace(input, (tmp) => edit(tmp, progress)) };
   }
   if (!newRoot) throw new UsageError("give the new dataset's --new_repo_id or --new_root (the input is not changed), or --in-place to replace it");
   if (path.resolve(newRoot) === input) throw new UsageError("the output is the input: give another --new_root, or --in-place");
-  return { "": await deleteEpisodes(dataset, indices, outputFolder(newRoot), (p) => onProgress("delete_episodes", p)) };
+  return { "": await edit(outputFolder(newRoot), progress) };
+}
+
+/** The edits that make one dataset from one, their flags checked before anything is written. */
+function oneOutputEdit(operation: Operation, flags: Flags, dataset: LeRobotDataset): (root: string, progress: (p: CopyProgress) => void) => Promise<CopyResult> {
+  const get = (name: string) => flags[name] as string | undefined;
+  if (operation === "remove_feature") {
+    const names = listFlag("operation.feature_names", get("operation.feature_names"));
+    if (!names || names.length === 0) throw new UsageError("remove_feature: give the features with --operation.feature_names=\"['observation.images.wrist']\"");
+    return (root, progress) => removeFeatures(dataset, names, root, progress);
+  }
+  if (operation === "modify_tasks") {
+    const changes: TaskChanges = {};
+    if (get("operation.new_task") !== undefined) changes.newTask = get("operation.new_task")!;
+    const episodeTasks = textMap("operation.episode_tasks", get("operation.episode_tasks"));
+    if (episodeTasks) {
+      changes.episodeTasks = Object.fromEntries(Object.entries(episodeTasks).map(([k, v]) => {
+        if (!/^\d+$/.test(k)) throw new UsageError(`--operation.episode_tasks: '${k}' is not an episode index`);
+        return [Number(k), v];
+      }));
+    }
+    const replacements = textMap("operation.task_replacements", get("operation.task_replacements"));
+    if (replacements) changes.taskReplacements = replacements;
+    return (root, progress) => modifyTasks(dataset, changes, root, progress);
+  }
+  const indices = intList("operation.episode_indices", get("operation.episode_indices"));
+  if (!indices || indices.length === 0) throw new UsageError("delete_episodes: give the episodes with --operation.episode_indices='[0, 2, 5]'");
+  return (root, progress) => deleteEpisodes(dataset, indices, root, progress);
+}
+
+/** A JSON object of texts, e.g. '{"0": "Task A"}'. */
+function textMap(name: string, text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--${name} must be a JSON object of texts such as '{"0": "Task A"}', got '${text}'`);
+  }
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) {
+    throw new UsageError(`--${name} must be a JSON object of texts such as '{"0": "Task A"}', got '${text}'`);
+  }
+  return parsed as Record<string, string>;
 }
 
 async function open(root: string): Promise<LeRobotDataset> {
