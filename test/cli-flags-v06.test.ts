@@ -132,6 +132,8 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
       [record("test/pick", ["--display_mode=web"]), /--display_mode must be rerun or foxglove/],
       [record("test/pick", ["--dataset.num_image_writer_processes=two"]), /--dataset.num_image_writer_processes must be an integer/],
       [record("test/pick", ["--dataset.no_stamp=maybe"]), /--dataset.no_stamp must be true or false/],
+      [record("test/pick", ["--dataset.rgb_encoder.vcodec=mpeg4"]), /'mpeg4' is not a codec lerobot-ts encodes with/],
+      [record("test/pick", ["--dataset.rgb_encoder.g=-2"]), /--dataset.rgb_encoder.g must be an integer >= 0/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(args, env);

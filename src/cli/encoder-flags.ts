@@ -5,6 +5,7 @@
  * `--dataset.vcodec`, turned into the writer's encoder settings.
  */
 import type { CodecOptionValue, VideoEncoderSettings } from "../dataset/video/index.js";
+import { VIDEO_CODEC_NAMES } from "../dataset/video/index.js";
 import { UsageError } from "./errors.js";
 
 /** The settings the flags ask for; empty when none is given (the writer's defaults, or on resume the dataset's). */
@@ -12,6 +13,10 @@ export function encoderSettingsFromFlags(flags: Record<string, string | undefine
   const get = (name: string) => flags[`dataset.rgb_encoder.${name}`];
   const out: VideoEncoderSettings = {};
   const vcodec = get("vcodec") ?? flags["dataset.vcodec"];
+  // Checked here, before anything is opened; whether this ffmpeg has the encoder is the writer's check.
+  if (vcodec !== undefined && vcodec !== "auto" && !VIDEO_CODEC_NAMES.includes(vcodec.toLowerCase())) {
+    throw new UsageError(`--dataset.rgb_encoder.vcodec: '${vcodec}' is not a codec lerobot-ts encodes with (auto, ${VIDEO_CODEC_NAMES.join(", ")})`);
+  }
   if (vcodec !== undefined && vcodec !== "auto") out.vcodec = vcodec;
   const g = optionalNumber("dataset.rgb_encoder.g", get("g"), true);
   if (g !== undefined) out.g = g;

@@ -722,11 +722,7 @@ async function pickEncoder(settings: VideoEncoderSettings): Promise<{ ffmpeg: Ff
   const aliases: Record<string, string> = { h264: "libx264", hevc: "libx265", av1: "libsvtav1" };
   const wanted = aliases[requested] ?? requested;
   const ffmpeg = await findFfmpeg(wanted === "auto" ? {} : { requireEncoder: wanted });
-  try {
-    return { ffmpeg, encoder: resolveEncoderSettings(resolveVideoCodec(requested, ffmpeg), settings) };
-  } catch (error) {
-    throw error instanceof DatasetError ? error : new DatasetError((error as Error).message, { cause: error });
-  }
+  return { ffmpeg, encoder: resolveEncoderSettings(resolveVideoCodec(requested, ffmpeg), settings) };
 }
 
 /**

@@ -152,7 +152,8 @@ async function writeData(
         index: () => int64s(episode.length, (i) => index + i),
         task_index: () => int64s(episode.length, (i) => taskOf(texts[i]!)),
       });
-      const piece = encodeParquet(new arrow.Table(batches));
+      const episodeTable = new arrow.Table(batches);
+      const piece = encodeParquet(episodeTable);
       if (out && out.bytes > 0 && out.bytes + piece.length >= info.data_files_size_in_mb * MIB) {
         await out.close();
         out = undefined;
@@ -160,7 +161,6 @@ async function writeData(
       }
       out ??= await DataFileOut.open(resolveInside(root, formatTemplate(info.data_path, { chunk_index: cursor.chunk, file_index: cursor.file })));
       await out.add(piece);
-      const episodeTable = new arrow.Table(batches);
       placed.push({
         episodeIndex, tasks: [...new Set(texts)], length: episode.length,
         dataChunkIndex: cursor.chunk, dataFileIndex: cursor.file, datasetFromIndex: index, datasetToIndex: index + episode.length,

@@ -175,6 +175,9 @@ const CODEC_ALIASES: Record<string, string> = {
 };
 const AUTO_ORDER = ["libx264", "libsvtav1", "libx265"];
 
+/** The codec names resolveVideoCodec takes (besides `auto`). */
+export const VIDEO_CODEC_NAMES = Object.keys(CODEC_ALIASES);
+
 /**
  * Maps a user's codec choice to an ffmpeg encoder this ffmpeg has. `auto` prefers libx264: it
  * keeps up in real time on small machines (svt-av1 at preset 12 is ~6x slower).

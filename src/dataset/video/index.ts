@@ -1,5 +1,5 @@
 /** Video for LeRobot datasets: locate ffmpeg, encode episode clips, append them, probe, decode. */
-export { findFfmpeg, resolveVideoCodec } from "./ffmpeg.js";
+export { VIDEO_CODEC_NAMES, findFfmpeg, resolveVideoCodec } from "./ffmpeg.js";
 export type { FfmpegInfo } from "./ffmpeg.js";
 export { EpisodeVideoEncoder } from "./encoder.js";
 export type { EncoderOptions } from "./encoder.js";
