@@ -35,7 +35,7 @@ import type { FfmpegInfo } from "./video/index.js";
 import type { AppendUndo } from "./video/append.js";
 import type { ResolvedEncoderSettings, VideoEncoderSettings } from "./video/index.js";
 import {
-  EpisodeVideoEncoder, appendClip, encoderInfoKeys, encoderSettingsFromInfo, findFfmpeg, probeMp4, probePixelFormat,
+  EpisodeVideoEncoder, appendClip, codecFamily, encoderInfoKeys, encoderSettingsFromInfo, findFfmpeg, probeMp4, probePixelFormat,
   resolveEncoderSettings, resolveVideoCodec,
 } from "./video/index.js";
 
@@ -733,14 +733,9 @@ function resumeEncoderSettings(info: DatasetInfo, options: ResumeOptions): Video
   const key = videoKeys(info.features)[0];
   const codec = codecFromInfo(info);
   const requested = options.vcodec ?? options.encoder?.vcodec;
-  const sameCodec = requested === undefined || (codec !== undefined && sameEncoder(requested, codec));
+  const sameCodec = requested === undefined || (codec !== undefined && codecFamily(requested) === codecFamily(codec));
   const recorded = sameCodec && key ? encoderSettingsFromInfo(info.features[key]!.info) : {};
   return { ...recorded, ...options.encoder, ...definedOnly({ vcodec: requested ?? codec, crf: options.crf }) };
-}
-
-function sameEncoder(a: string, b: string): boolean {
-  const family = (c: string) => ({ libx264: "h264", libx265: "hevc", libsvtav1: "av1", "libaom-av1": "av1" } as Record<string, string>)[c] ?? c;
-  return family(a) === family(b);
 }
 
 function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {

@@ -7,6 +7,7 @@
  */
 import type { DatasetInfo, Feature } from "../dataset/info.js";
 import { DEFAULT_FEATURES } from "../dataset/info.js";
+import { ENCODER_INFO_KEYS } from "../dataset/video/index.js";
 import type { LeRobotDataset } from "../dataset/reader.js";
 import { DatasetError } from "../errors.js";
 import type { CopyEpisodesOptions, CopyResult } from "./copy-episodes.js";
@@ -127,8 +128,8 @@ export function mergeDifference(a: LeRobotDataset, b: LeRobotDataset): string | 
 /** A feature as merge compares it: the video encoder's settings left out (they do not change the frames' meaning). */
 function comparable(feature: Feature): Feature {
   if (feature.dtype !== "video" || !feature.info) return feature;
-  const ENCODER = new Set(["video.g", "video.crf", "video.preset", "video.fast_decode", "video.video_backend", "video.extra_options"]);
-  return { ...feature, info: Object.fromEntries(Object.entries(feature.info).filter(([k]) => !ENCODER.has(k))) };
+  const encoder = new Set<string>(ENCODER_INFO_KEYS);
+  return { ...feature, info: Object.fromEntries(Object.entries(feature.info).filter(([k]) => !encoder.has(k))) };
 }
 
 /**

@@ -99,7 +99,9 @@ export function codecArgs(s: ResolvedEncoderSettings): string[] {
  * keys (configs/video.py from_video_info) and accepts no other backend; our ffmpeg is the same
  * libav that PyAV wraps.
  */
-export function encoderInfoKeys(s: ResolvedEncoderSettings): Record<string, unknown> {
+export const ENCODER_INFO_KEYS = ["video.g", "video.crf", "video.preset", "video.fast_decode", "video.video_backend", "video.extra_options"] as const;
+
+export function encoderInfoKeys(s: ResolvedEncoderSettings): Record<(typeof ENCODER_INFO_KEYS)[number], unknown> {
   return {
     "video.g": s.g,
     "video.crf": s.crf,

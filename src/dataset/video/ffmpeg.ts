@@ -175,6 +175,12 @@ const CODEC_ALIASES: Record<string, string> = {
 };
 const AUTO_ORDER = ["libx264", "libsvtav1", "libx265"];
 
+/** The stream codec an encoder or codec name writes (`libx264` -> `h264`), as ffmpeg names streams. */
+export function codecFamily(name: string): string {
+  const families: Record<string, string> = { libx264: "h264", avc: "h264", libx265: "hevc", h265: "hevc", libsvtav1: "av1", libaom: "av1", "libaom-av1": "av1" };
+  return families[name] ?? name;
+}
+
 /** The codec names resolveVideoCodec takes (besides `auto`). */
 export const VIDEO_CODEC_NAMES = Object.keys(CODEC_ALIASES);
 

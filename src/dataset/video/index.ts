@@ -1,5 +1,5 @@
 /** Video for LeRobot datasets: locate ffmpeg, encode episode clips, append them, probe, decode. */
-export { VIDEO_CODEC_NAMES, findFfmpeg, resolveVideoCodec } from "./ffmpeg.js";
+export { VIDEO_CODEC_NAMES, codecFamily, findFfmpeg, resolveVideoCodec } from "./ffmpeg.js";
 export type { FfmpegInfo } from "./ffmpeg.js";
 export { EpisodeVideoEncoder } from "./encoder.js";
 export type { EncoderOptions } from "./encoder.js";
@@ -8,5 +8,5 @@ export { probeMp4, probePixelFormat } from "./probe.js";
 export type { Mp4Info } from "./probe.js";
 export { decodeFrame, decodeFrames } from "./decode.js";
 export type { DecodeOptions } from "./decode.js";
-export { codecArgs, encoderInfoKeys, encoderSettingsFromInfo, resolveEncoderSettings } from "./encoder-settings.js";
+export { ENCODER_INFO_KEYS, codecArgs, encoderInfoKeys, encoderSettingsFromInfo, resolveEncoderSettings } from "./encoder-settings.js";
 export type { CodecOptionValue, ResolvedEncoderSettings, VideoEncoderSettings } from "./encoder-settings.js";

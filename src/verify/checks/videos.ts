@@ -8,6 +8,7 @@ import type { DatasetInfo } from "../../dataset/info.js";
 import { videoInfoOf, videoKeys } from "../../dataset/info.js";
 import type { Mp4Info } from "../../dataset/video/probe.js";
 import { probeMp4 } from "../../dataset/video/probe.js";
+import { codecFamily } from "../../dataset/video/ffmpeg.js";
 import type { VerifyContext } from "../context.js";
 import { TOLERANCE_S, describeKind, fileKind, shortError } from "../context.js";
 import { lowerBound, nearestValue } from "../sorted.js";
@@ -72,7 +73,7 @@ async function probeVideo(ctx: VerifyContext, file: string, episodes: EpisodeRec
 
 function checkFileHeader(ctx: VerifyContext, info: DatasetInfo, key: string, file: string, probe: Mp4Info): void {
   const video = videoInfoOf(info.features[key]);
-  if (video.codec !== undefined && normaliseCodec(video.codec) !== probe.codec) {
+  if (video.codec !== undefined && codecFamily(video.codec) !== probe.codec) {
     ctx.add("videos.codec", `${ctx.rel(file)} is ${probe.codec} (${probe.codecString}); info.json says ${video.codec}`, { file, column: key });
   }
   if (video.width !== undefined && video.height !== undefined && (probe.width !== video.width || probe.height !== video.height)) {
@@ -87,11 +88,6 @@ function checkFileHeader(ctx: VerifyContext, info: DatasetInfo, key: string, fil
 }
 
 /** LeRobot's info.json codec names are ffmpeg's (av1, h264, hevc); accept encoder names too. */
-function normaliseCodec(name: string): string {
-  const aliases: Record<string, string> = { libsvtav1: "av1", libaom: "av1", "libaom-av1": "av1", libx264: "h264", avc: "h264", libx265: "hevc", h265: "hevc" };
-  return aliases[name] ?? name;
-}
-
 function checkEpisodesInFile(ctx: VerifyContext, info: DatasetInfo, key: string, file: string, probe: Mp4Info, episodes: EpisodeRecord[]): void {
   const ts = probe.timestampsS;
   const period = 1 / info.fps;
