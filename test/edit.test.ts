@@ -10,58 +10,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDataset } from "../src/dataset/reader.js";
 import type { LeRobotDataset } from "../src/dataset/reader.js";
-import { DatasetWriter } from "../src/dataset/writer.js";
 import { deleteEpisodes, mergeDatasets, modifyTasks, removeFeatures, splitDataset, splitEpisodeLists } from "../src/edit/operations.js";
 import { verifyDataset } from "../src/verify/verify.js";
 import { readBarcode } from "./helpers/barcode.js";
 import { runCli } from "./helpers/cli.js";
-import { features, makeFrame, stateValue, tempDir } from "./helpers/synthetic.js";
-
-const W = 96;
-const H = 64;
-const CAMERAS = ["front", "wrist"];
-const LENGTHS = [7, 12, 9, 10, 8, 11];
-
-/**
- * A dataset whose episode i carries the code `codes[i]` in its state values and frame barcodes.
- * Small size limits put its episodes in several data and video files.
- */
-async function writeCoded(root: string, codes: number[], lengths: number[], task: (i: number) => string, fps = 30): Promise<void> {
-  const writer = await DatasetWriter.create({
-    root, repoId: "t/edit", fps, robotType: "so_follower", features: features(CAMERAS, W, H), vcodec: "h264",
-    dataFilesSizeInMb: 0.004, videoFilesSizeInMb: 0.008, chunksSize: 3,
-  });
-  for (const [i, code] of codes.entries()) {
-    for (let k = 0; k < lengths[i]!; k++) await writer.addFrame(makeFrame(code, k, CAMERAS, W, H, task(i)));
-    await writer.saveEpisode();
-  }
-  await writer.finalize();
-}
-
-/** Each output episode j must be source code `codes[j]`: rows, tasks and first/last frame of every camera. */
-async function expectEpisodes(root: string, codes: number[], lengths: number[], tasks?: string[]): Promise<void> {
-  const ds = await openDataset(root);
-  expect(ds.episodes.map((e) => e.length)).toEqual(lengths);
-  const state = await ds.readColumn("observation.state");
-  const index = await ds.readColumn("index");
-  let row = 0;
-  for (const [j, code] of codes.entries()) {
-    const episode = ds.episode(j);
-    if (tasks) expect(episode.tasks, `episode ${j}`).toEqual([tasks[j]]);
-    for (let k = 0; k < lengths[j]!; k++, row++) {
-      expect(state.values[row * 6 + 2], `episode ${j} frame ${k}`).toBe(stateValue(code, k, 2));
-      expect(Number(index.values[row])).toBe(row);
-    }
-    for (const [c, camera] of CAMERAS.entries()) {
-      for (const k of [0, lengths[j]! - 1]) {
-        const frame = await ds.decodeFrame(`observation.images.${camera}`, j, k);
-        expect(readBarcode(frame.data, W, H, 3), `episode ${j} frame ${k} ${camera}`).toEqual([code, k, c]);
-      }
-    }
-  }
-  const report = await verifyDataset(root, { deep: true });
-  expect(report.findings.filter((f) => f.check !== "quality.short_episode"), root).toEqual([]);
-}
+import { H, LENGTHS, W, expectEpisodes, writeCoded } from "./helpers/coded-dataset.js";
+import { tempDir } from "./helpers/synthetic.js";
 
 describe("dataset edits without re-encoding", () => {
   const dir = tempDir("lerobot-ts-edit-");

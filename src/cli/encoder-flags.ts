@@ -8,28 +8,32 @@ import type { CodecOptionValue, VideoEncoderSettings } from "../dataset/video/in
 import { VIDEO_CODEC_NAMES } from "../dataset/video/index.js";
 import { UsageError } from "./errors.js";
 
-/** The settings the flags ask for; empty when none is given (the writer's defaults, or on resume the dataset's). */
-export function encoderSettingsFromFlags(flags: Record<string, string | undefined>): VideoEncoderSettings {
-  const get = (name: string) => flags[`dataset.rgb_encoder.${name}`];
+/**
+ * The settings the flags ask for; empty when none is given (the writer's defaults, or on resume
+ * the dataset's). `prefix` is where the flags live: `dataset` for record, `operation` for
+ * lerobot-edit-dataset's reencode_videos and convert_image_to_video.
+ */
+export function encoderSettingsFromFlags(flags: Record<string, string | undefined>, prefix = "dataset"): VideoEncoderSettings {
+  const get = (name: string) => flags[`${prefix}.rgb_encoder.${name}`];
   const out: VideoEncoderSettings = {};
-  const vcodec = get("vcodec") ?? flags["dataset.vcodec"];
+  const vcodec = get("vcodec") ?? flags[`${prefix}.vcodec`];
   // Checked here, before anything is opened; whether this ffmpeg has the encoder is the writer's check.
   if (vcodec !== undefined && vcodec !== "auto" && !VIDEO_CODEC_NAMES.includes(vcodec.toLowerCase())) {
-    throw new UsageError(`--dataset.rgb_encoder.vcodec: '${vcodec}' is not a codec lerobot-ts encodes with (auto, ${VIDEO_CODEC_NAMES.join(", ")})`);
+    throw new UsageError(`--${prefix}.rgb_encoder.vcodec: '${vcodec}' is not a codec lerobot-ts encodes with (auto, ${VIDEO_CODEC_NAMES.join(", ")})`);
   }
   if (vcodec !== undefined && vcodec !== "auto") out.vcodec = vcodec;
-  const g = optionalNumber("dataset.rgb_encoder.g", get("g"), true);
+  const g = optionalNumber(`${prefix}.rgb_encoder.g`, get("g"), true);
   if (g !== undefined) out.g = g;
-  const crf = optionalNumber("dataset.rgb_encoder.crf", get("crf"), false);
+  const crf = optionalNumber(`${prefix}.rgb_encoder.crf`, get("crf"), false);
   if (crf !== undefined) out.crf = crf;
   const preset = get("preset");
   if (preset !== undefined) out.preset = isNone(preset) ? null : /^-?\d+$/.test(preset) ? Number(preset) : preset;
   if (get("pix_fmt") !== undefined) out.pixFmt = get("pix_fmt")!;
-  const fastDecode = optionalNumber("dataset.rgb_encoder.fast_decode", get("fast_decode"), true);
+  const fastDecode = optionalNumber(`${prefix}.rgb_encoder.fast_decode`, get("fast_decode"), true);
   if (fastDecode !== undefined && fastDecode !== null) out.fastDecode = fastDecode;
   const extra = get("extra_options");
-  if (extra !== undefined && !isNone(extra)) out.extraOptions = parseExtraOptions(extra);
-  const threads = optionalNumber("dataset.encoder_threads", flags["dataset.encoder_threads"], true);
+  if (extra !== undefined && !isNone(extra)) out.extraOptions = parseExtraOptions(`${prefix}.rgb_encoder.extra_options`, extra);
+  const threads = optionalNumber(`${prefix}.encoder_threads`, flags[`${prefix}.encoder_threads`], true);
   if (threads !== undefined && threads !== null) out.threads = threads;
   return out;
 }
@@ -49,7 +53,7 @@ function optionalNumber(name: string, text: string | undefined, integer: boolean
 }
 
 /** `{"tune": "film", "bf": 2}` as JSON, or LeRobot's draccus form `{tune: film, bf: 2}`. */
-function parseExtraOptions(text: string): Record<string, CodecOptionValue> {
+function parseExtraOptions(name: string, text: string): Record<string, CodecOptionValue> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -62,6 +66,6 @@ function parseExtraOptions(text: string): Record<string, CodecOptionValue> {
   }
   const ok = parsed && typeof parsed === "object" && !Array.isArray(parsed) &&
     Object.entries(parsed).every(([k, v]) => k !== "" && ["string", "number", "boolean"].includes(typeof v));
-  if (!ok) throw new UsageError(`--dataset.rgb_encoder.extra_options must be an object of codec options, e.g. '{"tune": "film"}', got '${text}'`);
+  if (!ok) throw new UsageError(`--${name} must be an object of codec options, e.g. '{"tune": "film"}', got '${text}'`);
   return parsed as Record<string, CodecOptionValue>;
 }

@@ -35,8 +35,7 @@ import type { FfmpegInfo } from "./video/index.js";
 import type { AppendUndo } from "./video/append.js";
 import type { ResolvedEncoderSettings, VideoEncoderSettings } from "./video/index.js";
 import {
-  EpisodeVideoEncoder, appendClip, codecFamily, encoderInfoKeys, encoderSettingsFromInfo, findFfmpeg, probeMp4, probePixelFormat,
-  resolveEncoderSettings, resolveVideoCodec,
+  EpisodeVideoEncoder, appendClip, codecFamily, encoderSettingsFromInfo, findFfmpeg, probeMp4, resolveEncoderSettings, resolveVideoCodec, videoFeatureInfo,
 } from "./video/index.js";
 
 export type { Frame, FrameValue } from "./episode-buffer.js";
@@ -532,25 +531,8 @@ export class DatasetWriter {
   private async fillVideoInfo(info: DatasetInfo, files: Record<string, string>): Promise<void> {
     const features = structuredClone(info.features);
     for (const camera of this.cameras) {
-      const file = files[camera.key]!;
-      const probe = await probeMp4(file);
-      // As LeRobot v0.6 (dataset_metadata.py update_video_info, video_utils.py get_video_info): the
-      // stream's facts, then the encoder settings, then is_depth_map, merged over what was there
-      // (so a key present since creation keeps its place); the legacy `video.is_depth_map` moves.
-      const merged: Record<string, unknown> = {
-        ...features[camera.key]!.info,
-        "video.height": probe.height,
-        "video.width": probe.width,
-        "video.codec": probe.codec,
-        "video.pix_fmt": await probePixelFormat(this.ffmpeg!, file),
-        "video.fps": Math.round(probe.fps),
-        "video.channels": 3,
-        has_audio: probe.hasAudio,
-        ...encoderInfoKeys(this.encoder!),
-        is_depth_map: false,
-      };
-      delete merged["video.is_depth_map"];
-      features[camera.key] = { ...features[camera.key]!, info: merged };
+      const info = await videoFeatureInfo(this.ffmpeg!, files[camera.key]!, this.encoder!, features[camera.key]!.info);
+      features[camera.key] = { ...features[camera.key]!, info };
     }
     info.features = features;
   }

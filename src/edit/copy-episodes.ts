@@ -19,18 +19,18 @@ import { columnValues } from "../dataset/columns.js";
 import type { EpisodeRecord } from "../dataset/episodes.js";
 import { buildEpisodesTable } from "../dataset/episodes.js";
 import type { DatasetInfo, Feature } from "../dataset/info.js";
-import { EPISODES_PATH, INFO_PATH, STATS_PATH, TASKS_PATH, isVideoFeature, toPythonJson, videoKeys } from "../dataset/info.js";
+import { EPISODES_PATH, INFO_PATH, STATS_PATH, TASKS_PATH, dataColumnKeys, isVideoFeature, toPythonJson, videoKeys } from "../dataset/info.js";
 import { encodeParquet, readParquetMetadata } from "../dataset/parquet.js";
 import { ParquetConcat } from "../dataset/parquet-append.js";
 import { formatTemplate, nextChunkFile, resolveInside } from "../dataset/paths.js";
 import type { EpisodeInfo, LeRobotDataset } from "../dataset/reader.js";
 import { isNumericDtype, pythonJsonDumps } from "../dataset/schema.js";
 import type { DatasetStats, FeatureStats } from "../dataset/stats.js";
-import { aggregateStats, computeNumericStats, statsToPythonJson } from "../dataset/stats.js";
+import { QUANTILES, aggregateStats, computeNumericStats, statsToPythonJson } from "../dataset/stats.js";
 import { buildTasksTable } from "../dataset/tasks.js";
-import type { Mp4Info } from "../dataset/video/index.js";
-import { probeMp4 } from "../dataset/video/index.js";
-import { spliceMp4 } from "../dataset/video/mp4-splice.js";
+import { videoFeatureInfo } from "../dataset/video/index.js";
+import type { VideoPlan } from "./copy-videos.js";
+import { writeVideos } from "./copy-videos.js";
 
 const MIB = 1024 * 1024;
 
@@ -54,6 +54,13 @@ export interface CopyEpisodesOptions {
   /** The output's info.json before counts: features, fps, robot_type, sizes and path templates. */
   info: DatasetInfo;
   episodes: EpisodeSource[];
+  /**
+   * How each video feature of `info` gets its frames (default: copied without re-encoding). A
+   * feature encoded here has its info block read back from the first file written.
+   */
+  videos?: Record<string, Omit<VideoPlan, "key">>;
+  /** Task texts that take task_index 0, 1, ... in this order, used or not (a conversion keeps its source's); others follow as met. */
+  tasks?: string[];
   onProgress?: (progress: CopyProgress) => void;
 }
 
@@ -62,6 +69,8 @@ export interface CopyResult {
   episodes: number;
   frames: number;
   tasks: string[];
+  /** Per video feature, how many output episodes had their frames re-encoded (0: all copied). */
+  reencoded: Record<string, number>;
 }
 
 /** Where one output episode went: its record but for the metadata file it will be listed in. */
@@ -79,9 +88,14 @@ export async function copyEpisodes(options: CopyEpisodesOptions): Promise<CopyRe
 }
 
 async function copyInto(root: string, options: CopyEpisodesOptions): Promise<CopyResult> {
-  const { info, episodes } = options;
+  const { episodes } = options;
+  // Filled in as videos are written (an encoded feature's info block), so a copy of the caller's.
+  const info = structuredClone(options.info);
   const tasks: string[] = [];
   const taskIndex = new Map<string, number>();
+  for (const text of options.tasks ?? []) {
+    if (!taskIndex.has(text)) taskIndex.set(text, tasks.push(text) - 1);
+  }
   const taskOf = (text: string) => {
     let i = taskIndex.get(text);
     if (i === undefined) {
@@ -92,7 +106,19 @@ async function copyInto(root: string, options: CopyEpisodesOptions): Promise<Cop
   };
   const placed: Placed[] = [];
   await writeData(root, info, episodes, taskOf, placed, options.onProgress);
-  for (const key of videoKeys(info.features)) await writeVideos(root, info, key, episodes, placed, options.onProgress);
+  const reencoded: Record<string, number> = {};
+  for (const key of videoKeys(info.features)) {
+    const plan: VideoPlan = { key, ...options.videos?.[key] };
+    const copied = await writeVideos(
+      root, info, plan, episodes, (output, location) => (placed[output]!.videos[key] = location),
+      (done, total) => options.onProgress?.({ phase: "videos", done, total }),
+    );
+    reencoded[key] = copied.encodedEpisodes;
+    if (plan.encode && copied.firstFile) {
+      const feature = info.features[key]!;
+      info.features[key] = { ...feature, info: await videoFeatureInfo(plan.encode.ffmpeg, copied.firstFile, plan.encode.settings, feature.info) };
+    }
+  }
 
   // Episodes metadata, tasks, stats, then info.json: the commit point, as in the writer.
   options.onProgress?.({ phase: "metadata", done: 0, total: 1 });
@@ -105,7 +131,7 @@ async function copyInto(root: string, options: CopyEpisodesOptions): Promise<Cop
   if (videoKeys(info.features).length === 0) out.video_path = null;
   await writeFileAtomic(path.join(root, INFO_PATH), toPythonJson(out));
   options.onProgress?.({ phase: "metadata", done: 1, total: 1 });
-  return { root, episodes: records.length, frames, tasks };
+  return { root, episodes: records.length, frames, tasks, reencoded };
 }
 
 function assertFreeFolder(root: string): void {
@@ -138,9 +164,12 @@ async function writeData(
   let out: DataFileOut | undefined;
   let index = 0;
   for (const group of groupByDataFile(episodes)) {
-    const table = await group.dataset.readFrames({ episodes: group.episodes.map((e) => e.episodeIndex) });
-    // The output's columns: the source's, less any feature the output does not have (remove_feature).
-    const fields = table.schema.fields.filter((f) => f.name in info.features);
+    // The output's columns: the source's, less any feature the output does not have
+    // (remove_feature) or keeps as video (convert_image_to_video).
+    const keep = new Set(dataColumnKeys(info.features));
+    const columns = Object.keys(group.dataset.features).filter((k) => keep.has(k));
+    const table = await group.dataset.readFrames({ episodes: group.episodes.map((e) => e.episodeIndex), columns });
+    const fields = table.schema.fields.filter((f) => keep.has(f.name));
     const schema = new arrow.Schema(fields, new Map([["huggingface", await huggingfaceFor(group.episodes[0]!.dataFile, fields)]]));
     let row = 0;
     for (const [g, episode] of group.episodes.entries()) {
@@ -268,79 +297,13 @@ function episodeStats(features: Record<string, Feature>, table: arrow.Table, sou
   return stats;
 }
 
-/**
- * One camera's videos: each output episode's frames are copied from its source mp4 into the
- * current output file, which closes at the size limit; where each episode landed is read back
- * from the written file.
- */
-async function writeVideos(
-  root: string, info: DatasetInfo, key: string, episodes: EpisodeSource[], placed: Placed[],
-  onProgress: CopyEpisodesOptions["onProgress"],
-): Promise<void> {
-  const probes = new Map<string, Promise<Mp4Info>>();
-  const probe = (file: string) => {
-    let p = probes.get(file);
-    if (!p) probes.set(file, (p = probeMp4(file)));
-    return p;
-  };
-  let cursor = { chunk: 0, file: 0 };
-  let pending: { segment: { file: string; firstSample: number; count: number }; output: number }[] = [];
-  let pendingBytes = 0;
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const file = resolveInside(root, formatTemplate(info.video_path!, { video_key: key, chunk_index: cursor.chunk, file_index: cursor.file }));
-    await spliceMp4(file, pending.map((p) => p.segment));
-    const written = await probeMp4(file);
-    let frame = 0;
-    pending.forEach((p, i) => {
-      const from = written.timestampsS[frame]!;
-      frame += p.segment.count;
-      const to = i === pending.length - 1 ? written.durationS : written.timestampsS[frame]!;
-      placed[p.output]!.videos[key] = { chunkIndex: cursor.chunk, fileIndex: cursor.file, fromTimestampS: from, toTimestampS: to };
-    });
-    pending = [];
-    pendingBytes = 0;
-    cursor = nextChunkFile(cursor.chunk, cursor.file, info.chunks_size);
-  };
-  for (const [i, source] of episodes.entries()) {
-    const episode = source.dataset.episode(source.episodeIndex);
-    const camera = episode.cameras[key];
-    if (!camera) throw new DatasetError(`episode ${episode.episodeIndex} of ${source.dataset.root} has no video for '${key}'`, { file: source.dataset.root });
-    const p = await probe(camera.path);
-    const firstSample = nearestFrame(p.timestampsS, camera.fromTimestampS);
-    if (firstSample === undefined || firstSample + episode.length > p.frameCount) {
-      throw new DatasetError(`${camera.path} has no frames for episode ${episode.episodeIndex} at ${camera.fromTimestampS} s`, { file: camera.path });
-    }
-    // The file's bytes per frame, to decide when an output file reaches its size limit.
-    const bytes = (fs.statSync(camera.path).size / Math.max(1, p.frameCount)) * episode.length;
-    if (pending.length > 0 && pendingBytes + bytes >= info.video_files_size_in_mb * MIB) await flush();
-    pending.push({ segment: { file: camera.path, firstSample, count: episode.length }, output: i });
-    pendingBytes += bytes;
-    onProgress?.({ phase: "videos", done: i + 1, total: episodes.length });
-  }
-  await flush();
-}
-
-/** The frame shown at a time, within half a millisecond (LeRobot's tolerance is 0.1 ms). */
-function nearestFrame(timestamps: Float64Array, t: number): number | undefined {
-  let lo = 0;
-  let hi = timestamps.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (timestamps[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  const best = [lo - 1, lo].filter((i) => i >= 0 && i < timestamps.length).sort((a, b) => Math.abs(timestamps[a]! - t) - Math.abs(timestamps[b]! - t))[0];
-  return best !== undefined && Math.abs(timestamps[best]! - t) < 5e-4 ? best : undefined;
-}
-
 async function writeEpisodesMetadata(root: string, info: DatasetInfo, records: EpisodeRecord[]): Promise<void> {
   // One file, as the writer keeps while it stays under the size limit; larger sets start new files.
   let cursor = { chunk: 0, file: 0 };
   let batch: EpisodeRecord[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    await writeFileAtomic(resolveInside(root, formatTemplate(EPISODES_PATH, { chunk_index: cursor.chunk, file_index: cursor.file })), encodeParquet(buildEpisodesTable(batch, info.features)));
+    await writeFileAtomic(resolveInside(root, formatTemplate(EPISODES_PATH, { chunk_index: cursor.chunk, file_index: cursor.file })), encodeParquet(episodesTable(batch, info.features)));
     cursor = nextChunkFile(cursor.chunk, cursor.file, info.chunks_size);
     batch = [];
   };
@@ -353,4 +316,30 @@ async function writeEpisodesMetadata(root: string, info: DatasetInfo, records: E
     batch.push(record);
   }
   await flush();
+}
+
+/**
+ * The episodes table, without the quantile columns some episode lacks: camera stats carried from
+ * a v2.1 dataset (or a v3.0 one LeRobot converted from it) have none, and a column holds every
+ * row. LeRobot's converter writes the v2.1 stats as they are, quantiles absent
+ * (convert_dataset_v21_to_v30.py convert_episodes_metadata).
+ */
+function episodesTable(records: EpisodeRecord[], features: Record<string, Feature>): arrow.Table {
+  const absent = new Set<string>();
+  for (const record of records) {
+    for (const [key, stats] of Object.entries(record.stats)) {
+      for (const [q] of QUANTILES) if (stats[q] === undefined) absent.add(`stats/${key}/${q}`);
+    }
+  }
+  if (absent.size === 0) return buildEpisodesTable(records, features);
+  // buildEpisodesTable writes every stat: the absent quantiles get a stand-in, then their columns go.
+  const filled = records.map((record) => ({
+    ...record,
+    stats: Object.fromEntries(Object.entries(record.stats).map(([key, stats]) => {
+      const standIns = QUANTILES.filter(([q]) => absent.has(`stats/${key}/${q}`)).map(([q]) => [q, stats.mean]);
+      return [key, { ...stats, ...Object.fromEntries(standIns) }];
+    })),
+  }));
+  const table = buildEpisodesTable(filled, features);
+  return table.select(table.schema.fields.map((f) => f.name).filter((name) => !absent.has(name)));
 }

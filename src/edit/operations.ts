@@ -6,19 +6,17 @@
  * every copied episode keeps its own frames, checked by the tests frame by frame.
  */
 import type { DatasetInfo, Feature } from "../dataset/info.js";
-import { DEFAULT_FEATURES } from "../dataset/info.js";
-import { ENCODER_INFO_KEYS } from "../dataset/video/index.js";
+import { DEFAULT_FEATURES, videoInfoOf, videoKeys } from "../dataset/info.js";
+import { ENCODER_INFO_KEYS, findFfmpeg } from "../dataset/video/index.js";
 import type { LeRobotDataset } from "../dataset/reader.js";
-import { DatasetError } from "../errors.js";
+import { EditError } from "./errors.js";
 import type { CopyEpisodesOptions, CopyResult } from "./copy-episodes.js";
 import { copyEpisodes } from "./copy-episodes.js";
+import { targetOf } from "./video-operations.js";
 
 type Progress = CopyEpisodesOptions["onProgress"];
 
-/** Thrown for an edit that cannot be done as asked (unknown episodes, datasets that disagree): a usage error. */
-export class EditError extends DatasetError {
-  override name = "EditError";
-}
+export { EditError };
 
 /** The output's info.json fields from a source: everything but the counts, which the copy sets. */
 function baseInfo(dataset: LeRobotDataset): DatasetInfo {
@@ -92,7 +90,11 @@ export async function splitDataset(dataset: LeRobotDataset, lists: Record<string
 /**
  * Every episode of each dataset, in the order given, as one new dataset; tasks unified by text.
  * fps, robot type and features must agree, video encoder settings aside
- * (feature_utils.py features_equal_for_merge); the first dataset's info is kept.
+ * (feature_utils.py features_equal_for_merge); the first dataset's info is kept, its encoder
+ * keys merged as LeRobot merges them (aggregate.py merge_video_feature_info_for_aggregate).
+ * Videos are copied without re-encoding where the files allow; where they cannot be spliced
+ * together, or a dataset's codec or pixel format differs from the first's (which LeRobot
+ * refuses), those files are encoded with the first dataset's settings.
  */
 export async function mergeDatasets(datasets: LeRobotDataset[], root: string, onProgress?: Progress): Promise<CopyResult> {
   if (datasets.length < 2) throw new EditError("merge: give at least two datasets");
@@ -101,8 +103,21 @@ export async function mergeDatasets(datasets: LeRobotDataset[], root: string, on
     const difference = mergeDifference(first, other);
     if (difference) throw new EditError(`merge: ${other.root} cannot join ${first.root}: ${difference}`);
   }
+  const info = baseInfo(first);
+  const videos: NonNullable<CopyEpisodesOptions["videos"]> = {};
+  const keys = videoKeys(info.features);
+  const ffmpeg = keys.length > 0 ? await findFfmpeg() : undefined;
+  for (const key of keys) {
+    info.features[key] = { ...info.features[key]!, info: mergedEncoderInfo(datasets.map((d) => d.features[key]!)) };
+    const target = targetOf(first.features[key]!, ffmpeg!);
+    const differs = new Set(rest.filter((d) => streamFormat(d.features[key]!) !== streamFormat(first.features[key]!)));
+    if (differs.size > 0 && !target) {
+      throw new EditError(`merge: '${key}' is ${streamFormat([...differs][0]!.features[key]!)} in ${[...differs][0]!.root} but ${streamFormat(first.features[key]!)} in ${first.root}, whose encoder settings are not known to re-encode it`);
+    }
+    if (target) videos[key] = { fallback: target, mustEncode: (d) => differs.has(d) };
+  }
   return copyEpisodes({
-    root, info: baseInfo(first),
+    root, info, videos,
     episodes: datasets.flatMap((dataset) => dataset.episodes.map((e) => ({ dataset, episodeIndex: e.episodeIndex }))),
     ...(onProgress ? { onProgress } : {}),
   });
@@ -125,11 +140,33 @@ export function mergeDifference(a: LeRobotDataset, b: LeRobotDataset): string | 
   return undefined;
 }
 
-/** A feature as merge compares it: the video encoder's settings left out (they do not change the frames' meaning). */
+/** What a merge re-encodes rather than refuses: the encoder's settings, codec and pixel format. */
+const REENCODABLE_INFO_KEYS = new Set<string>([...ENCODER_INFO_KEYS, "video.codec", "video.pix_fmt"]);
+
+/** A feature as merge compares it: what re-encoding can make agree left out. */
 function comparable(feature: Feature): Feature {
   if (feature.dtype !== "video" || !feature.info) return feature;
-  const encoder = new Set<string>(ENCODER_INFO_KEYS);
-  return { ...feature, info: Object.fromEntries(Object.entries(feature.info).filter(([k]) => !encoder.has(k))) };
+  return { ...feature, info: Object.fromEntries(Object.entries(feature.info).filter(([k]) => !REENCODABLE_INFO_KEYS.has(k))) };
+}
+
+function streamFormat(feature: Feature): string {
+  const video = videoInfoOf(feature);
+  return `${video.codec ?? "unknown codec"}/${video.pixFmt ?? "unknown pixel format"}`;
+}
+
+/**
+ * The first feature's info block with each encoder key kept where every dataset agrees, else
+ * null ({} for extra_options), and the backend pyav (aggregate.py merge_video_feature_info_for_aggregate).
+ */
+function mergedEncoderInfo(features: Feature[]): Record<string, unknown> {
+  const infos = features.map((f) => f.info ?? {});
+  const merged: Record<string, unknown> = { ...infos[0] };
+  for (const key of ENCODER_INFO_KEYS) {
+    const first = JSON.stringify(infos[0]![key] ?? null);
+    merged[key] = infos.every((i) => JSON.stringify(i[key] ?? null) === first) ? (infos[0]![key] ?? null) : key === "video.extra_options" ? {} : null;
+  }
+  merged["video.video_backend"] = "pyav";
+  return merged;
 }
 
 /**
@@ -175,4 +212,14 @@ export async function modifyTasks(dataset: LeRobotDataset, changes: TaskChanges,
     }),
     ...(onProgress ? { onProgress } : {}),
   });
+}
+
+/**
+ * A new dataset with every episode's numeric stats and stats.json computed again from the data
+ * rows (dataset_tools.py recompute_stats). LeRobot rewrites only stats.json; here the per-episode
+ * stats in the episodes metadata are recomputed too, so the two agree. Camera stats carry over:
+ * LeRobot does not recompute them either (its skip_image_video=False is a TODO).
+ */
+export async function recomputeStats(dataset: LeRobotDataset, root: string, onProgress?: Progress): Promise<CopyResult> {
+  return copyEpisodes({ root, info: baseInfo(dataset), episodes: dataset.episodes.map((e) => ({ dataset, episodeIndex: e.episodeIndex })), ...(onProgress ? { onProgress } : {}) });
 }

@@ -83,10 +83,14 @@ export function codecArgs(s: ResolvedEncoderSettings): string[] {
     if (s.fastDecode && (s.vcodec === "libx264" || s.vcodec === "libx265")) set("tune", "fastdecode");
     set("threads", s.threads);
   }
-  // hvc1 is the tag Apple players (and browsers on macOS) require for HEVC in mp4.
+  // hvc1 is the tag Apple players (and browsers on macOS) require for HEVC in mp4. x265's default
+  // open GOP puts frames shown before a keyframe after it in decoding order: a seek to such a
+  // frame lands on the next keyframe and skips it (seen with ffmpeg 5.1), so GOPs are closed and
+  // every frame stays reachable. The user's own x265-params are added after ours.
   if (s.vcodec === "libx265") {
     set("tag:v", "hvc1");
-    set("x265-params", "log-level=error");
+    const extra = s.extraOptions["x265-params"];
+    set("x265-params", ["log-level=error", "open-gop=0", ...(extra === undefined ? [] : [String(extra)])].join(":"));
   }
   for (const [key, value] of Object.entries(s.extraOptions)) if (!opts.has(key)) set(key, value);
   return [...opts].flatMap(([key, value]) => [`-${key}`, value]);

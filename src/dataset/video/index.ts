@@ -10,3 +10,4 @@ export { decodeFrame, decodeFrames } from "./decode.js";
 export type { DecodeOptions } from "./decode.js";
 export { ENCODER_INFO_KEYS, codecArgs, encoderInfoKeys, encoderSettingsFromInfo, resolveEncoderSettings } from "./encoder-settings.js";
 export type { CodecOptionValue, ResolvedEncoderSettings, VideoEncoderSettings } from "./encoder-settings.js";
+export { videoFeatureInfo } from "./feature-info.js";
