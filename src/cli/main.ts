@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
+import { registerConvert } from "./commands/convert.js";
 import { registerEdit } from "./commands/edit.js";
 import { registerFindCameras } from "./commands/find-cameras.js";
 import { registerFindPort } from "./commands/find-port.js";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerInspect(program);
   registerEdit(program);
+  registerConvert(program);
   registerCalibrate(program);
   registerTeleoperate(program);
   registerRecord(program);

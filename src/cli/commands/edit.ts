@@ -46,7 +46,7 @@ type Flags = Record<string, string | boolean | undefined>;
 export function registerEdit(program: Command): void {
   const command = program
     .command("edit")
-    .description("edit a dataset into a new one without re-encoding: delete_episodes, split, merge (LeRobot's lerobot-edit-dataset)")
+    .description("edit a dataset into a new one (LeRobot's lerobot-edit-dataset): delete_episodes, split, merge, remove_feature, modify_tasks, recompute_stats, reencode_videos, convert_image_to_video")
     .argument("[operation]", `the operation (${OPERATIONS.join(", ")}); the same as --operation.type`)
     .option("--repo_id <id>", "the dataset to edit")
     .option("--root <dir>", "its folder (default $HF_LEROBOT_HOME/<repo_id>)")
