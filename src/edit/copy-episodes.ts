@@ -140,21 +140,28 @@ function assertFreeFolder(root: string): void {
   }
 }
 
-/** Consecutive output episodes that come from the same data file of the same dataset. */
-function groupByDataFile(episodes: EpisodeSource[]): { dataset: LeRobotDataset; episodes: EpisodeInfo[]; first: number }[] {
-  const groups: { dataset: LeRobotDataset; episodes: EpisodeInfo[]; first: number }[] = [];
+/** Rows read from a source at once: memory stays bounded whatever the size of its data files. */
+const ROWS_PER_READ = 1 << 16;
+
+/** Consecutive output episodes from the same data file of the same dataset, up to ROWS_PER_READ rows (or one episode). */
+function groupByDataFile(episodes: EpisodeSource[]): { dataset: LeRobotDataset; episodes: EpisodeInfo[]; first: number; rows: number }[] {
+  const groups: { dataset: LeRobotDataset; episodes: EpisodeInfo[]; first: number; rows: number }[] = [];
   episodes.forEach((source, i) => {
     const episode = source.dataset.episode(source.episodeIndex);
     const last = groups.at(-1);
-    if (last && last.dataset === source.dataset && last.episodes.at(-1)!.dataFile === episode.dataFile) last.episodes.push(episode);
-    else groups.push({ dataset: source.dataset, episodes: [episode], first: i });
+    if (last && last.dataset === source.dataset && last.episodes.at(-1)!.dataFile === episode.dataFile && last.rows + episode.length <= ROWS_PER_READ) {
+      last.episodes.push(episode);
+      last.rows += episode.length;
+    } else {
+      groups.push({ dataset: source.dataset, episodes: [episode], first: i, rows: episode.length });
+    }
   });
   return groups;
 }
 
 /**
- * Data rows, file by file: each source data file is read once (the chosen episodes' row groups),
- * each output episode becomes one row group, and a file is closed at the size limit.
+ * Data rows, read a bounded run of episodes at a time (only their row groups), each output
+ * episode becoming one row group; a file is closed at the size limit.
  */
 async function writeData(
   root: string, info: DatasetInfo, episodes: EpisodeSource[], taskOf: (text: string) => number, placed: Placed[],
