@@ -7,7 +7,7 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import * as arrow from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendRowGroups } from "../src/dataset/parquet-append.js";
+import { appendRowGroups, keepRowGroups } from "../src/dataset/parquet-append.js";
 import { encodeParquet, readParquet, readParquetMetadata } from "../src/dataset/parquet.js";
 import { CompactReader, CompactWriter } from "../src/dataset/thrift-compact.js";
 import { columnData, dataSchema } from "../src/dataset/schema.js";
@@ -90,6 +90,28 @@ describe("appendRowGroups", () => {
       }
     }
     conn.closeSync();
+  });
+
+  it("keeps the first row groups of a file, byte for byte, as both readers see them", async () => {
+    const lengths = [7, 1, 20, 5];
+    let bytes = encodeParquet(episodeTable(0, lengths[0]!, 0));
+    for (let e = 1, first = lengths[0]!; e < lengths.length; first += lengths[e]!, e++) bytes = appendRowGroups(bytes, encodeParquet(episodeTable(e, lengths[e]!, first)));
+    const kept = keepRowGroups(bytes, 2);
+    const three = keepRowGroups(bytes, 3);
+    // Both are the original's bytes up to where a dropped row group starts, then a footer.
+    const body = (b: Uint8Array) => Buffer.from(b.subarray(0, b.length - 8 - Buffer.from(b).readUInt32LE(b.length - 8)));
+    expect(body(kept).equals(Buffer.from(bytes.subarray(0, body(kept).length)))).toBe(true);
+    expect(body(three).subarray(0, body(kept).length).equals(body(kept))).toBe(true);
+    const file = path.join(dir, "kept.parquet");
+    fs.writeFileSync(file, three);
+    expect((await readParquetMetadata(file)).rowGroupRows).toEqual([7, 1, 20]);
+    expect((await readParquet(file)).numRows).toBe(28);
+    const db = await DuckDBInstance.create(":memory:");
+    const conn = await db.connect();
+    const rows = (await conn.runAndReadAll(`SELECT episode_index, label FROM read_parquet('${file}') ORDER BY "index"`)).getRowObjectsJS();
+    expect(rows.map((r) => `${Number(r.episode_index)}:${r.label}`)).toEqual(lengths.slice(0, 3).flatMap((n, e) => Array.from({ length: n }, (_, k) => `${e}:e${e}f${k}`)));
+    conn.closeSync();
+    expect(() => keepRowGroups(bytes, 0)).toThrow(/cannot keep 0 of 4/);
   });
 
   it("refuses to merge files of different schemas", () => {

@@ -339,7 +339,7 @@ describe("aggregateStats", () => {
     };
   }
 
-  it("keeps the conservative quantile envelope: min for q01/q10/q50, max for q90/q99", () => {
+  it("aggregates quantiles as LeRobot v0.6 does: their count-weighted mean (compute_stats.py aggregate_feature_stats)", () => {
     const e1 = fake(0, 10, [
       [1, 2, 5, 8, 9],
       [0, 3, 4, 6, 7],
@@ -349,11 +349,12 @@ describe("aggregateStats", () => {
       [-1, 4, 3, 9, 6],
     ]);
     const agg = aggregateFeatureStats([e1, e2]);
-    expect(agg.q01).toEqual([1, -1]);
-    expect(agg.q10).toEqual([1, 3]);
-    expect(agg.q50).toEqual([5, 3]);
-    expect(agg.q90).toEqual([8, 9]);
-    expect(agg.q99).toEqual([10, 7]);
+    // Episode 1 weighs 10, episode 2 weighs 30: (10 * a + 30 * b) / 40, per column.
+    expect(agg.q01).toEqual([(10 * 1 + 30 * 2) / 40, (10 * 0 + 30 * -1) / 40]);
+    expect(agg.q10).toEqual([(10 * 2 + 30 * 1) / 40, (10 * 3 + 30 * 4) / 40]);
+    expect(agg.q50).toEqual([(10 * 5 + 30 * 6) / 40, (10 * 4 + 30 * 3) / 40]);
+    expect(agg.q90).toEqual([(10 * 8 + 30 * 7) / 40, (10 * 6 + 30 * 9) / 40]);
+    expect(agg.q99).toEqual([(10 * 9 + 30 * 10) / 40, (10 * 7 + 30 * 6) / 40]);
     expect(agg.min).toEqual([0, 0]);
     expect(agg.max).toEqual([11, 11]);
     expect(agg.mean).toEqual([5.75, 5.75]);

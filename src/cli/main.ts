@@ -13,6 +13,7 @@ import { registerCalibrate } from "./commands/calibrate.js";
 import { registerCalibrateTest } from "./commands/calibrate-test.js";
 import { registerSynthesize } from "./commands/synthesize.js";
 import { registerRecord } from "./commands/record.js";
+import { registerRepair } from "./commands/repair.js";
 import { registerReplay } from "./commands/replay.js";
 import { registerTeleoperate } from "./commands/teleoperate.js";
 import { registerVerify } from "./commands/verify.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerEdit(program);
   registerConvert(program);
+  registerRepair(program);
   registerCalibrate(program);
   registerTeleoperate(program);
   registerRecord(program);

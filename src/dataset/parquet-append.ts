@@ -230,3 +230,70 @@ export class ParquetConcat {
     return out;
   }
 }
+
+const RG_NUM_ROWS = 3;
+/** ColumnMetaData: total_compressed_size, data/index/dictionary page offsets, bloom filter offset and length. */
+const CMD_TOTAL_COMPRESSED = 7;
+const CMD_PAGE_OFFSETS = [9, 10, 11];
+const CMD_BLOOM_FIELDS = new Set([14, 15]);
+
+/** Where a row group's pages lie in the file: [start, end). */
+function rowGroupSpan(rowGroup: ThriftStruct): { start: number; end: number } {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const column of listItems(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
+    const meta = field(column, CC_META)?.value as ThriftStruct | undefined;
+    if (!meta) continue;
+    const offsets = CMD_PAGE_OFFSETS.map((id) => field(meta, id)?.value).filter((v): v is bigint => typeof v === "bigint");
+    if (offsets.length === 0) continue;
+    const first = Number(offsets.reduce((a, b) => (b < a ? b : a)));
+    const size = field(meta, CMD_TOTAL_COMPRESSED)?.value;
+    start = Math.min(start, first);
+    end = Math.max(end, first + (typeof size === "bigint" ? Number(size) : 0));
+  }
+  return { start, end };
+}
+
+/**
+ * The file with only its first `count` row groups: their bytes as they are, cut where the first
+ * dropped row group starts, and a footer listing the kept ones (no re-encoding). Repair uses it
+ * to drop row groups a crashed save appended past the last episode.
+ */
+export function keepRowGroups(bytes: Uint8Array, count: number): Uint8Array {
+  const { footer, footerStart } = parse(bytes, "the parquet file");
+  const all = listItems(footer, FILE_ROW_GROUPS) as ThriftStruct[];
+  if (!Number.isInteger(count) || count < 1 || count > all.length) throw new Error(`cannot keep ${count} of ${all.length} row groups`);
+  const kept = all.slice(0, count);
+  // Cut only when every kept page lies before the first dropped one; else keep the bytes (dead, harmless).
+  let cut = footerStart;
+  if (count < all.length) {
+    const dropStart = Math.min(...all.slice(count).map((rg) => rowGroupSpan(rg).start));
+    const keptEnd = Math.max(...kept.map((rg) => rowGroupSpan(rg).end));
+    if (Number.isFinite(dropStart) && keptEnd <= dropStart && dropStart >= 4) cut = dropStart;
+  }
+  let numRows = 0n;
+  const encoded = kept.map((rg) => {
+    // Page indexes and bloom filters may sit after the cut; both are optional, the footer's statistics stay.
+    dropPageIndex(rg);
+    for (const column of listItems(rg, RG_COLUMNS) as ThriftStruct[]) {
+      const meta = field(column, CC_META)?.value as ThriftStruct | undefined;
+      if (meta) meta.fields = meta.fields.filter((f) => !CMD_BLOOM_FIELDS.has(f.id));
+    }
+    numRows += field(rg, RG_NUM_ROWS)!.value as bigint;
+    return encodeStruct(rg);
+  });
+  const footerBytes = encodeStruct({
+    kind: "struct",
+    fields: [
+      ...footer.fields.filter((f) => f.id !== FILE_ROW_GROUPS && f.id !== FILE_NUM_ROWS),
+      { id: FILE_NUM_ROWS, type: TType.I64, value: numRows },
+      { id: FILE_ROW_GROUPS, type: TType.List, value: { kind: "encoded-list", elemType: TType.Struct, count: encoded.length, bytes: concat(encoded) } },
+    ],
+  });
+  const out = new Uint8Array(cut + footerBytes.length + 8);
+  out.set(bytes.subarray(0, cut), 0);
+  out.set(footerBytes, cut);
+  new DataView(out.buffer).setUint32(cut + footerBytes.length, footerBytes.length, true);
+  out.set(MAGIC, cut + footerBytes.length + 4);
+  return out;
+}

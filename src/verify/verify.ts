@@ -76,7 +76,7 @@ export async function verifyDataset(pathOrRepoId: string, options: VerifyDataset
 }
 
 /** A folder with neither meta/ nor data/ is not a dataset with problems: it is no dataset. */
-function assertLooksLikeDataset(root: string): void {
+export function assertLooksLikeDataset(root: string): void {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(root);

@@ -47,16 +47,15 @@ export function aggregateFeatureStats(list: FeatureStats[]): FeatureStats {
     outStd.push(Math.sqrt(pooled / total));
   }
 
-  // Exact quantiles cannot be recombined; keep LeRobot's conservative envelope.
-  const envelope = (name: QuantileName, lower: boolean): StatValue | undefined => {
-    // Without the quantile in every input there is no honest envelope: leave it out.
+  // Quantiles are the count-weighted mean of the episodes' (LeRobot v0.5 and v0.6
+  // compute_stats.py aggregate_feature_stats): an estimate, exact quantiles cannot be recombined.
+  const weightedMean = (name: QuantileName): StatValue | undefined => {
+    // LeRobot aggregates a quantile only when every input has it.
     if (list.some((s) => s[name] === undefined)) return undefined;
     const rows = flat(name);
-    const out = rows[0]!.slice();
-    for (const row of rows.slice(1)) {
-      for (let j = 0; j < out.length; j++) out[j] = lower ? Math.min(out[j]!, row[j]!) : Math.max(out[j]!, row[j]!);
-    }
-    return unflatten(out, shape);
+    const out = new Array<number>(width).fill(0);
+    rows.forEach((row, i) => row.forEach((v, j) => (out[j]! += v * counts[i]!)));
+    return unflatten(out.map((v) => v / total), shape);
   };
 
   const result: FeatureStats = {
@@ -66,8 +65,8 @@ export function aggregateFeatureStats(list: FeatureStats[]): FeatureStats {
     std: unflatten(outStd, shape),
     count: [total],
   };
-  for (const [name, lower] of [["q01", true], ["q10", true], ["q50", true], ["q90", false], ["q99", false]] as const) {
-    const value = envelope(name, lower);
+  for (const name of ["q01", "q10", "q50", "q90", "q99"] as const) {
+    const value = weightedMean(name);
     if (value !== undefined) result[name] = value;
   }
   return result;

@@ -1,0 +1,75 @@
+/**
+ * `lerobot-ts repair <path | repo_id>`: fix in place what verify finds and can be fixed without
+ * guessing, and say what changed and what could not be. Exit 0 when the dataset has no errors
+ * afterwards, 1 when errors remain, 2 usage error, no dataset there, or a recording writing it.
+ */
+import type { Command } from "commander";
+import { DatasetBusyError, formatRepairReport, repairDataset } from "../../edit/repair.js";
+import type { RepairProgress } from "../../edit/repair.js";
+import { NoDatasetError } from "../../verify/index.js";
+import { EXIT_INVALID, QuietExit, UsageError } from "../errors.js";
+
+interface RepairFlags {
+  root?: string;
+  removeUnreferenced?: boolean;
+  dryRun?: boolean;
+  deep?: boolean;
+  json?: boolean;
+}
+
+export function registerRepair(program: Command): void {
+  program
+    .command("repair")
+    .description("fix in place what verify finds and can be fixed without guessing (crashed-save leftovers, stats.json, mp4 edit lists)")
+    .argument("<dataset>", "dataset folder, or a repo id (resolved like LeRobot: --root/<repo_id> or $HF_LEROBOT_HOME/<repo_id>)")
+    .option("--root <dir>", "parent folder of the repo id (LeRobot's --root)")
+    .option("--remove-unreferenced", "delete files nothing in the dataset refers to (otherwise only reported)")
+    .option("--dry-run", "say what would be changed, change nothing")
+    .option("--deep", "verify with --deep before and after (decode every video frame)")
+    .option("--json", "print one JSON document (schema lerobot-ts/repair@1)")
+    .action(async (dataset: string, flags: RepairFlags) => {
+      const progress = progressPrinter();
+      let report;
+      try {
+        report = await repairDataset(dataset, {
+          ...(flags.root !== undefined ? { root: flags.root } : {}),
+          removeUnreferenced: !!flags.removeUnreferenced,
+          dryRun: !!flags.dryRun,
+          deep: !!flags.deep,
+          onProgress: progress.update,
+        });
+      } catch (error) {
+        if (error instanceof NoDatasetError || error instanceof DatasetBusyError) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        progress.done();
+      }
+      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatRepairReport(report));
+      if (!report.valid) throw new QuietExit(EXIT_INVALID);
+    });
+}
+
+/**
+ * Progress on stderr once repair has taken a second: at most a line every half second,
+ * rewritten in place at a terminal. A quick repair prints none.
+ */
+function progressPrinter(): { update: (p: RepairProgress) => void; done: () => void } {
+  const err = process.stderr;
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update({ phase, done, total }) {
+      const now = Date.now();
+      if (now - started < 1000 || now - last < 500) return;
+      last = now;
+      const line = `repair: ${phase}${total > 1 ? ` ${done}/${total}` : ""}`;
+      if (err.isTTY) err.write(`\r\x1b[2K${line}`);
+      else err.write(`${line}\n`);
+      shown = true;
+    },
+    done() {
+      if (shown && err.isTTY) err.write("\r\x1b[2K");
+    },
+  };
+}
