@@ -6,3 +6,4 @@ export * from "./verify/index.js";
 export * from "./hardware/index.js";
 export * from "./processes/index.js";
 export * from "./view/index.js";
+export * from "./edit/index.js";

@@ -14,6 +14,7 @@ import type { EpisodeInfo } from "../src/dataset/reader.js";
 import { convertToV30 } from "../src/edit/convert-v21.js";
 import { verifyDataset } from "../src/verify/verify.js";
 import { readBarcode } from "./helpers/barcode.js";
+import { expectPublishedJson } from "./helpers/published-schema.js";
 import { runCli } from "./helpers/cli.js";
 import { stateValue, tempDir, writeSynthetic } from "./helpers/synthetic.js";
 import { writeV21Dataset } from "./helpers/v21-dataset.js";
@@ -195,8 +196,8 @@ describe("lerobot-ts convert", () => {
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     const out = `${source}_v30`;
-    expect(JSON.parse(r.stdout)).toEqual({
-      root: out, source, sourceVersion: "v2.1", episodes: 3, frames: 22, tasks: ["pick the cube", "place the cube"],
+    expect(expectPublishedJson("convert-v1.schema.json", r.stdout)).toEqual({
+      schema: "lerobot-ts/convert@1", root: out, source, sourceVersion: "v2.1", episodes: 3, frames: 22, tasks: ["pick the cube", "place the cube"],
       computedStats: [], codebaseVersion: "v3.0", backup: null,
     });
     await expectEpisodes(out, [0, 1, 2], [6, 9, 7]);

@@ -14,6 +14,7 @@ import { probeMp4 } from "../src/dataset/video/index.js";
 import { mergeDatasets, recomputeStats } from "../src/edit/operations.js";
 import { convertImageToVideo, reencodeVideos } from "../src/edit/video-operations.js";
 import { runCli } from "./helpers/cli.js";
+import { expectPublishedJson } from "./helpers/published-schema.js";
 import { LENGTHS, expectEpisodes, writeCoded } from "./helpers/coded-dataset.js";
 import { tempDir } from "./helpers/synthetic.js";
 
@@ -129,7 +130,7 @@ describe("lerobot-ts edit: encoding operations", () => {
     expect(r.code).toBe(0);
     // With --json the notes are in the document, not on stderr (where progress may be).
     expect(r.stderr).not.toContain("note:");
-    const report = JSON.parse(r.stdout) as Record<string, unknown>;
+    const report = expectPublishedJson("edit-v1.schema.json", r.stdout);
     expect(report).toEqual({
       schema: "lerobot-ts/edit@1", operation: "reencode_videos",
       outputs: [{ root: path.join(home, "t/src_reencoded"), episodes: 3, frames: 21, tasks: ["pick"], reencoded: { "observation.images.front": 3, "observation.images.wrist": 3 }, skipped: {} }],

@@ -24,6 +24,7 @@ import type { RepairReport } from "../src/edit/repair.js";
 import { verifyDataset } from "../src/verify/verify.js";
 import { readBarcode } from "./helpers/barcode.js";
 import { BIN, runCli } from "./helpers/cli.js";
+import { expectPublishedJson } from "./helpers/published-schema.js";
 import { DATA_FILE, editEpisodes, editInfo, editJson, mapNumeric, pickRows, rewriteParquet, truncate } from "./helpers/corrupt.js";
 import { features, makeFrame, stateValue, tempDir } from "./helpers/synthetic.js";
 
@@ -354,7 +355,7 @@ describe("repair", () => {
       const run = await runCli(["repair", root, "--json", "--remove-unreferenced"]);
       expect(run.stderr).not.toMatch(/error/);
       expect(run.code).toBe(0);
-      const report = repairReportSchema.parse(JSON.parse(run.stdout)) as RepairReport;
+      const report = repairReportSchema.parse(expectPublishedJson("repair-v1.schema.json", run.stdout)) as RepairReport;
       expect(report.schema).toBe("lerobot-ts/repair@1");
       expect(report.changed.map((c) => c.check)).toEqual(["data.unreferenced_rows", "videos.edit_list", "stats.missing", "files.unreferenced"]);
       expect(report.before.errors).toBeGreaterThanOrEqual(3);

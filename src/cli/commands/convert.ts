@@ -14,6 +14,8 @@ import { lerobotHome } from "../../dataset/paths.js";
 import { Mp4LayoutError } from "../../dataset/video/mp4-boxes.js";
 import type { ConvertProgress, ConvertResult } from "../../edit/convert-v21.js";
 import { convertToV30 } from "../../edit/convert-v21.js";
+import type { ConvertReport } from "../../edit/report.js";
+import { CONVERT_REPORT_SCHEMA_ID } from "../../edit/report.js";
 import { UsageError } from "../errors.js";
 import { parseBoolFlag } from "../flags.js";
 
@@ -35,7 +37,7 @@ export function registerConvert(program: Command): void {
     .option("--video_file_size_in_mb <mb>", "the same as --video-file-size-in-mb")
     .option("--push-to-hub <bool>", "upload the result (only false is supported; LeRobot's default is true)")
     .option("--push_to_hub <bool>", "the same as --push-to-hub")
-    .option("--json", "print the result as one JSON object")
+    .option("--json", `print one JSON document (schema ${CONVERT_REPORT_SCHEMA_ID})`)
     .action(async (flags: Flags) => {
       const repoId = either(flags, "repoId", "repo_id", "--repo-id");
       const root = flags.root as string | undefined;
@@ -76,7 +78,8 @@ export function registerConvert(program: Command): void {
         progress.done();
       }
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ ...result, codebaseVersion: "v3.0", backup }, null, 2)}\n`);
+        const report: ConvertReport = { schema: CONVERT_REPORT_SCHEMA_ID, ...result, codebaseVersion: "v3.0", backup };
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         return;
       }
       process.stdout.write(`converted ${result.source} (${result.sourceVersion}) to v3.0: ${result.episodes} episode(s), ${result.frames} frames, ${result.tasks.length} task(s) in ${result.root}\n`);

@@ -22,6 +22,8 @@ import { parseBoolFlag, parseIntFlag } from "../flags.js";
 import type { NoEffectFlag } from "../no-effect.js";
 import { addNoEffectOptions, noEffectNotes } from "../no-effect.js";
 import { Mp4LayoutError } from "../../dataset/video/mp4-boxes.js";
+import type { EditReport } from "../../edit/report.js";
+import { EDIT_REPORT_SCHEMA_ID } from "../../edit/report.js";
 import { UsageError } from "../errors.js";
 import { parseStringList } from "../no-effect.js";
 
@@ -74,7 +76,7 @@ export function registerEdit(program: Command): void {
     .option("--operation.rgb_encoder.fast_decode <n>", "fast-decode tuning (0: off)")
     .option("--operation.rgb_encoder.extra_options <json>", "more codec options, e.g. '{\"tune\": \"film\"}'")
     .option("--operation.encoder_threads <n>", "threads per encoder")
-    .option("--json", "print one JSON document (schema lerobot-ts/edit@1)")
+    .option("--json", `print one JSON document (schema ${EDIT_REPORT_SCHEMA_ID})`)
     .option("--push_to_hub <bool>", "upload the result (not supported yet)");
   addNoEffectOptions(command, EDIT_NO_EFFECT_FLAGS);
   command.action(async (positional: string | undefined, flags: Flags) => {
@@ -113,13 +115,10 @@ function formatResult(name: string, r: EditResult): string {
   return `${name ? `${name}: ` : ""}${r.episodes} episode(s), ${r.frames} frames, ${r.tasks.length} task(s) in ${r.root}${extra.length ? `; ${extra.join("; ")}` : ""}`;
 }
 
-/**
- * `--json`: one document, schema lerobot-ts/edit@1. Fields are only ever added under this
- * version; a rename or removal makes it @2.
- */
-export function editReport(operation: string, results: Record<string, EditResult>, notes: string[]) {
+/** `--json`: one document, schema lerobot-ts/edit@1 (src/edit/report.ts). */
+function editReport(operation: string, results: Record<string, EditResult>, notes: string[]): EditReport {
   return {
-    schema: "lerobot-ts/edit@1",
+    schema: EDIT_REPORT_SCHEMA_ID,
     operation,
     outputs: Object.entries(results).map(([split, r]) => ({
       ...(split ? { split } : {}),
