@@ -120,7 +120,7 @@ export class SOArm implements Arm {
       } else if (sim) {
         arm.calibration = sim.calibration;
         arm.calibrationSource = "simulator";
-        log(`no calibration file for ${type.type} '${id}': using the simulated arm's own calibration`);
+        log(`no calibration file for ${type.type} '${id}': calibrating the simulated arm with its own calibration`);
       } else if (options.requireCalibration !== false) {
         const flag = type.role === "leader" ? "teleop" : "robot";
         const where = config.calibrationDir !== undefined ? `looked for ${calibrationFileIn(config.calibrationDir, id!)}` :
@@ -205,7 +205,9 @@ export class SOArm implements Arm {
         [`${m}: motor has offset ${a.homing_offset}, range ${a.range_min}..${a.range_max}; file has ${w.homing_offset}, ${w.range_min}..${w.range_max}`];
     });
     if (differences.length === 0) return;
-    const source = this.calibrationSource === "simulator" ? "the simulator's calibration" : this.calibrationSource;
+    // The simulator's own calibration goes to its motors without a word: connect already said so.
+    if (this.calibrationSource === "simulator") return this.writeCalibration(wanted);
+    const source = this.calibrationSource;
     if (options.confirmWriteCalibration && !(await options.confirmWriteCalibration(differences))) {
       const flag = this.role === "leader" ? "teleop" : "robot";
       throw new CalibrationMissingError(`the motors' calibration differs from ${source}; run: lerobot-ts calibrate --${flag}.type=${this.config.type} --${flag}.port=${this.port} --${flag}.id=${this.config.id}`);
