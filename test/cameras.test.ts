@@ -193,6 +193,12 @@ describe("camera configs", () => {
     expect(openCamera("sim", { type: "synthetic", width: 96, height: 64, fps: 15 })).toBeInstanceOf(SyntheticCamera);
   });
 
+  it("takes `synthetic` as two 640x480 synthetic cameras at 30 fps (the README's short first command)", () => {
+    const synthetic = { type: "synthetic", width: 640, height: 480, fps: 30 };
+    expect(parseCamerasJson(" synthetic ")).toEqual({ front: synthetic, wrist: synthetic });
+    expect(openCamera("front", parseCamerasJson("synthetic").front!)).toBeInstanceOf(SyntheticCamera);
+  });
+
   it("maps a device to ffmpeg input args per platform", () => {
     const config = { type: "opencv", index_or_path: 2, width: 640, height: 480, fps: 30, input_format: "mjpeg" };
     expect(deviceInputArgs("front", config, "linux")).toEqual({

@@ -98,12 +98,19 @@ export function openCamera(name: string, config: CameraConfig): Camera {
 }
 
 /** Parses LeRobot's `--robot.cameras` JSON: `{"front": {"type": "opencv", "index_or_path": 0, ...}}`. */
+/** `synthetic`: the short form for two 640x480 synthetic cameras at 30 fps, named as LeRobot's SO-101 examples name theirs. */
+export const SYNTHETIC_CAMERAS_SHORTHAND = "synthetic";
+
 export function parseCamerasJson(json: string): Record<string, CameraConfig> {
+  if (json.trim() === SYNTHETIC_CAMERAS_SHORTHAND) {
+    const camera = (): CameraConfig => ({ type: "synthetic", width: 640, height: 480, fps: 30 });
+    return { front: camera(), wrist: camera() };
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    throw new CameraError(`cameras: not valid JSON (${(error as Error).message}); expected e.g. {"front": {"type": "opencv", "index_or_path": 0, "width": 640, "height": 480, "fps": 30}}`, "");
+    throw new CameraError(`cameras: not valid JSON (${(error as Error).message}); expected e.g. {"front": {"type": "opencv", "index_or_path": 0, "width": 640, "height": 480, "fps": 30}}, or ${SYNTHETIC_CAMERAS_SHORTHAND}`, "");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new CameraError(`cameras: expected a JSON object of named cameras, got ${Array.isArray(parsed) ? "an array" : JSON.stringify(parsed)}`, "");
