@@ -12,16 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDataset } from "../src/dataset/reader.js";
 import type { EpisodeInfo } from "../src/dataset/reader.js";
 import { convertToV30 } from "../src/edit/convert-v21.js";
-import { verifyDataset } from "../src/verify/verify.js";
-import { readBarcode } from "./helpers/barcode.js";
 import { expectPublishedJson } from "./helpers/published-schema.js";
-import { runCli } from "./helpers/cli.js";
+import { expectUsageErrors, runCli } from "./helpers/cli.js";
+import { expectEpisodes as expectCodedEpisodes } from "./helpers/coded-dataset.js";
 import { stateValue, tempDir, writeSynthetic } from "./helpers/synthetic.js";
 import { writeV21Dataset } from "./helpers/v21-dataset.js";
 
-const W = 96;
-const H = 64;
-const CAMERAS = ["front", "wrist"];
 const LENGTHS = [7, 12, 9, 10, 8, 11];
 const taskOf = (i: number) => (i % 3 === 1 ? "place the cube" : "pick the cube");
 /** Small limits so the output spans several data and video files and, with chunks_size 2, several chunks. */
@@ -43,32 +39,8 @@ function folderHash(root: string): string {
 }
 
 /** Output episode j must be episode j of the source, code `codes[j]`: rows, task and first/last frame of every camera. */
-async function expectEpisodes(root: string, codes: number[], lengths: number[]): Promise<void> {
-  const ds = await openDataset(root);
-  expect(ds.episodes.map((e) => e.length)).toEqual(lengths);
-  const state = await ds.readColumn("observation.state");
-  const index = await ds.readColumn("index");
-  const frameIndex = await ds.readColumn("frame_index");
-  const taskIndex = await ds.readColumn("task_index");
-  let row = 0;
-  for (const [j, code] of codes.entries()) {
-    const episode = ds.episode(j);
-    expect(episode.tasks, `episode ${j}`).toEqual([taskOf(j)]);
-    for (let k = 0; k < lengths[j]!; k++, row++) {
-      for (let d = 0; d < 6; d++) expect(state.values[row * 6 + d], `episode ${j} frame ${k}`).toBe(stateValue(code, k, d));
-      expect(Number(index.values[row])).toBe(row);
-      expect(Number(frameIndex.values[row])).toBe(k);
-      expect(ds.taskText(Number(taskIndex.values[row]))).toBe(taskOf(j));
-    }
-    for (const [c, camera] of CAMERAS.entries()) {
-      for (const k of [0, lengths[j]! - 1]) {
-        const frame = await ds.decodeFrame(`observation.images.${camera}`, j, k);
-        expect(readBarcode(frame.data, W, H, 3), `episode ${j} frame ${k} ${camera}`).toEqual([code, k, c]);
-      }
-    }
-  }
-  const report = await verifyDataset(root, { deep: true });
-  expect(report.findings.filter((f) => f.check !== "quality.short_episode"), root).toEqual([]);
+function expectEpisodes(root: string, codes: number[], lengths: number[]): Promise<void> {
+  return expectCodedEpisodes(root, codes, lengths, codes.map((_, j) => taskOf(j)));
 }
 
 describe("convert v2.1 / v2.0 to v3.0", () => {
@@ -236,12 +208,7 @@ describe("lerobot-ts convert", () => {
       [["convert", `--root=${source}`, `--new_root=${fresh}`, "--in-place"], /leave out --new_root/],
       [["convert"], /give the dataset/],
     ] as const;
-    for (const [args, message] of cases) {
-      const r = await runCli([...args], env);
-      expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
-      expect(r.stderr).toMatch(message);
-    }
+    await expectUsageErrors(cases, env);
     expect(fs.existsSync(fresh)).toBe(false);
     expect(fs.readdirSync(occupied)).toEqual(["notes.txt"]);
     expect(fs.existsSync(`${v30}_v30`)).toBe(false);

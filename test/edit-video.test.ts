@@ -13,7 +13,7 @@ import type { LeRobotDataset } from "../src/dataset/reader.js";
 import { probeMp4 } from "../src/dataset/video/index.js";
 import { mergeDatasets, recomputeStats } from "../src/edit/operations.js";
 import { convertImageToVideo, reencodeVideos } from "../src/edit/video-operations.js";
-import { runCli } from "./helpers/cli.js";
+import { expectUsageErrors, runCli } from "./helpers/cli.js";
 import { expectPublishedJson } from "./helpers/published-schema.js";
 import { LENGTHS, expectEpisodes, writeCoded } from "./helpers/coded-dataset.js";
 import { tempDir } from "./helpers/synthetic.js";
@@ -152,12 +152,7 @@ describe("lerobot-ts edit: encoding operations", () => {
       [["edit", "reencode_videos", "--repo_id=t/src", "--new_repo_id=t/x", "--operation.rgb_encoder.vcodec=mpeg2"], /--operation.rgb_encoder.vcodec: 'mpeg2' is not a codec/],
       [["edit", "convert_image_to_video", "--repo_id=t/src", "--new_repo_id=t/x"], /has no image features/],
     ] as const;
-    for (const [args, message] of cases) {
-      const r = await runCli([...args], env);
-      expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
-      expect(r.stderr).toMatch(message);
-    }
+    await expectUsageErrors(cases, env);
     expect(fs.existsSync(path.join(home, "t/x"))).toBe(false);
   }, 60_000);
 });

@@ -13,7 +13,7 @@ import type { LeRobotDataset } from "../src/dataset/reader.js";
 import { deleteEpisodes, mergeDatasets, modifyTasks, removeFeatures, splitDataset, splitEpisodeLists } from "../src/edit/operations.js";
 import { verifyDataset } from "../src/verify/verify.js";
 import { readBarcode } from "./helpers/barcode.js";
-import { runCli } from "./helpers/cli.js";
+import { expectUsageErrors, runCli } from "./helpers/cli.js";
 import { H, LENGTHS, W, expectEpisodes, writeCoded } from "./helpers/coded-dataset.js";
 import { tempDir } from "./helpers/synthetic.js";
 
@@ -173,12 +173,7 @@ describe("lerobot-ts edit", () => {
       [["edit", "remove_feature", `--root=${source}`, "--new_root=" + path.join(dir, "x1"), "--operation.feature_names=['index']"], /cannot be removed/],
       [["edit", "modify_tasks", `--root=${source}`, "--new_root=" + path.join(dir, "x1"), "--operation.episode_tasks={\"7\": \"x\"}"], /episode\(s\) 7 are not in/],
     ] as const;
-    for (const [args, message] of cases) {
-      const r = await runCli([...args], env);
-      expect(r.code, args.join(" ")).toBe(2);
-      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
-      expect(r.stderr).toMatch(message);
-    }
+    await expectUsageErrors(cases, env);
     expect(fs.existsSync(path.join(dir, "x1"))).toBe(false);
     expect(fs.readdirSync(occupied)).toEqual(["notes.txt"]);
   }, 60_000);

@@ -22,3 +22,14 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** Each command line must fail as bad input: exit 2 and one line on stderr matching its message. */
+export async function expectUsageErrors(cases: readonly (readonly [readonly string[], RegExp])[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const { expect } = await import("vitest");
+  for (const [args, message] of cases) {
+    const r = await runCli([...args], env);
+    expect(r.code, args.join(" ")).toBe(2);
+    expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  }
+}

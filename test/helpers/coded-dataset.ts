@@ -41,13 +41,17 @@ export async function expectEpisodes(root: string, codes: number[], lengths: num
   expect(ds.episodes.map((e) => e.length)).toEqual(lengths);
   const state = await ds.readColumn("observation.state");
   const index = await ds.readColumn("index");
+  const frameIndex = await ds.readColumn("frame_index");
+  const taskIndex = await ds.readColumn("task_index");
   let row = 0;
   for (const [j, code] of codes.entries()) {
     const episode = ds.episode(j);
     if (tasks) expect(episode.tasks, `episode ${j}`).toEqual([tasks[j]]);
     for (let k = 0; k < lengths[j]!; k++, row++) {
-      expect(state.values[row * 6 + 2], `episode ${j} frame ${k}`).toBe(stateValue(code, k, 2));
+      for (let d = 0; d < 6; d++) expect(state.values[row * 6 + d], `episode ${j} frame ${k}`).toBe(stateValue(code, k, d));
       expect(Number(index.values[row])).toBe(row);
+      expect(Number(frameIndex.values[row])).toBe(k);
+      if (tasks) expect(ds.taskText(Number(taskIndex.values[row])), `episode ${j} frame ${k}`).toBe(tasks[j]);
     }
     for (const [c, camera] of CAMERAS.entries()) {
       for (const k of [0, lengths[j]! - 1]) {
