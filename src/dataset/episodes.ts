@@ -1,6 +1,7 @@
 /**
  * meta/episodes/chunk-XXX/file-XXX.parquet: one row per episode, in LeRobot's column names,
- * order and types (FORMAT.md), built from and parsed into EpisodeRecord.
+ * order and types (as LeRobot v0.6.1's dataset_metadata.py _save_episode_metadata writes them), built from and parsed
+ * into EpisodeRecord.
  */
 import * as arrow from "apache-arrow";
 import type { Feature } from "./info.js";

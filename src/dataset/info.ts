@@ -1,6 +1,6 @@
 /**
  * meta/info.json: its zod schema, the features it declares, and the defaults LeRobot writes.
- * See FORMAT.md "meta/info.json". Unknown keys are kept (passthrough) so a newer LeRobot's
+ * As LeRobot v0.6.1 writes it (datasets/utils.py DatasetInfo). Unknown keys are kept (passthrough) so a newer LeRobot's
  * info.json survives a read-modify-write, but we never add keys of our own.
  */
 import { z } from "zod";
@@ -99,7 +99,7 @@ export const infoSchema = z
   .passthrough();
 export type DatasetInfo = z.infer<typeof infoSchema>;
 
-/** The columns every frame has, added by the writer after the user's features (FORMAT.md). */
+/** The columns every frame has, added by the writer after the user's features (LeRobot's DEFAULT_FEATURES, utils/constants.py). */
 export const DEFAULT_FEATURES: Record<string, Feature> = {
   timestamp: { dtype: "float32", shape: [1], names: null },
   frame_index: { dtype: "int64", shape: [1], names: null },

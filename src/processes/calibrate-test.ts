@@ -1,6 +1,7 @@
 /**
  * calibrateTest(config): test an arm's calibration by replaying recorded trajectories and
- * measuring what the arm actually did (seed 001's test_calibration.py, its pitfalls handled):
+ * measuring what the arm actually did (the method of the community's test_calibration.py for
+ * LeRobot, its pitfalls handled):
  * the observation of a frame is read one period AFTER its action was sent, in recording and in
  * replay alike (the same processing both times); units are the robot's; and each test episode
  * starts from its recorded initial state, reached slowly. Per joint: mean, max and RMS error in

@@ -1,5 +1,5 @@
 /**
- * The process-object convention every long-running hardware job follows (seed 002):
+ * The process-object convention every long-running hardware job follows:
  * `const p = await job(config)` prepares (connects, checks) and returns at once;
  * `p.start()` runs it, `p.stop()` ends it, `p.getState()` is a snapshot, `p.result` resolves with
  * the outcome (or rejects with the error that ended it). Callbacks fire when something happens,
