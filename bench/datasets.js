@@ -13,8 +13,8 @@ import { JOINTS } from "./common.js";
 
 const FPS = 30;
 // Tiny frames, so that 300,000 of them per camera encode in seconds.
-const CAM_W = 32;
-const CAM_H = 24;
+const DEFAULT_W = 32;
+const DEFAULT_H = 24;
 
 export async function writeNumericDataset(root, { episodes, length }) {
   const features = {
@@ -41,24 +41,24 @@ export async function writeNumericDataset(root, { episodes, length }) {
 /**
  * Give a camera-less dataset two cameras: one mp4 per camera holding every episode back to back
  * (ffmpeg test pattern), their features in info.json, their columns and stats in the episodes
- * metadata and stats.json, all as LeRobot writes them.
+ * metadata and stats.json, all as LeRobot writes them. Frames are tiny unless a size is given.
  */
-export async function attachCameras(root, cameras) {
+export async function attachCameras(root, cameras, { width = DEFAULT_W, height = DEFAULT_H } = {}) {
   const ffmpeg = await findFfmpeg({ requireEncoder: "libx264" });
   const infoFile = path.join(root, "meta/info.json");
   const info = JSON.parse(fs.readFileSync(infoFile, "utf8"));
   await Promise.all(cameras.map(async (key) => {
     const out = path.join(root, `videos/${key}/chunk-000/file-000.mp4`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    const result = await runFfmpeg(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", `testsrc2=size=${CAM_W}x${CAM_H}:rate=${FPS}`,
+    const result = await runFfmpeg(ffmpeg, ["-v", "error", "-f", "lavfi", "-i", `testsrc2=size=${width}x${height}:rate=${FPS}`,
       "-frames:v", String(info.total_frames), "-c:v", "libx264", "-preset", "ultrafast", "-g", "2", "-pix_fmt", "yuv420p", out]);
     if (result.code !== 0) throw new Error(`ffmpeg: ${result.stderrTail}`);
   }));
   info.video_path = "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4";
   for (const key of cameras) {
     info.features[key] = {
-      dtype: "video", shape: [CAM_H, CAM_W, 3], names: ["height", "width", "channels"],
-      info: { "video.height": CAM_H, "video.width": CAM_W, "video.codec": "h264", "video.pix_fmt": "yuv420p", "video.is_depth_map": false, "video.fps": FPS, "video.channels": 3, has_audio: false },
+      dtype: "video", shape: [height, width, 3], names: ["height", "width", "channels"],
+      info: { "video.height": height, "video.width": width, "video.codec": "h264", "video.pix_fmt": "yuv420p", "video.is_depth_map": false, "video.fps": FPS, "video.channels": 3, has_audio: false },
     };
   }
   const episodesFile = path.join(root, "meta/episodes/chunk-000/file-000.parquet");

@@ -32,7 +32,7 @@ const biRecord = (root: string, extra: string[] = []) => [
   "record", "--robot.type=bi_so_follower", "--robot.id=bf", "--robot.left_arm_config.port=sim", "--robot.right_arm_config.port=sim",
   "--teleop.type=bi_so_leader", "--teleop.id=bl", "--teleop.left_arm_config.port=sim", "--teleop.right_arm_config.port=sim",
   "--dataset.repo_id=test/bimanual", `--dataset.root=${root}`, "--dataset.single_task=Hand over the cube",
-  "--dataset.num_episodes=1", "--dataset.episode_time_s=2", "--dataset.reset_time_s=0", "--play_sounds=false", ...extra,
+  "--dataset.num_episodes=1", "--dataset.episode_time_s=2", "--dataset.reset_time_s=0", "--play_sounds=false", "--dataset.push_to_hub=false", ...extra,
 ];
 
 describe.skipIf(!built)("lerobot-ts record / replay with bi_so_follower", () => {
@@ -86,7 +86,7 @@ describe.skipIf(!built)("lerobot-ts record --resume across SO follower type name
     const single = (type: string, extra: string[] = []) => [
       "record", `--robot.type=${type}`, "--robot.port=sim", "--teleop.type=so101_leader", "--teleop.port=sim",
       "--dataset.repo_id=test/single", `--dataset.root=${root}`, "--dataset.single_task=t",
-      "--dataset.num_episodes=1", "--dataset.episode_time_s=0.5", "--dataset.reset_time_s=0", "--play_sounds=false", ...extra,
+      "--dataset.num_episodes=1", "--dataset.episode_time_s=0.5", "--dataset.reset_time_s=0", "--play_sounds=false", "--dataset.push_to_hub=false", ...extra,
     ];
     const infoFile = path.join(root, "meta", "info.json");
     const created = await runCli(single("so101_follower"), env);

@@ -27,7 +27,8 @@ const record = (repoId: string, extra: string[] = []) => [
   "record", "--robot.type=so101_follower", "--robot.port=sim", "--robot.id=f", `--robot.cameras=${CAMERAS}`,
   "--teleop.type=so101_leader", "--teleop.port=sim", "--teleop.id=l",
   `--dataset.repo_id=${repoId}`, "--dataset.single_task=Pick the cube",
-  "--dataset.num_episodes=1", "--dataset.episode_time_s=1", "--dataset.reset_time_s=0", ...extra,
+  "--dataset.num_episodes=1", "--dataset.episode_time_s=1", "--dataset.reset_time_s=0",
+  "--dataset.push_to_hub=false", ...extra, // LeRobot pushes by default: a test must not reach the Hub
 ];
 
 /** The flags that are accepted without effect, with LeRobot-style values. */
@@ -37,13 +38,13 @@ const NO_EFFECT = {
   "dataset.num_image_writer_threads_per_camera": "4",
   "dataset.video_encoding_batch_size": "1",
   "dataset.encoder_queue_maxsize": "30",
-  "dataset.private": "true",
-  "dataset.tags": '["so101","tutorial"]',
   display_mode: "rerun",
   display_ip: "127.0.0.1",
   display_port: "9876",
   display_compressed_images: "true",
 };
+/** Hub flags: honoured when pushing (test/hub-push.test.ts), accepted silently with --dataset.push_to_hub=false, as in LeRobot. */
+const HUB_FLAGS = ["--dataset.private=true", '--dataset.tags=["so101","tutorial"]'];
 /** LeRobot v0.6's encoder settings (configs/video.py RGBEncoderConfig): honoured, and recorded in the video info block. */
 const ENCODER = ["--dataset.encoder_threads=2", "--dataset.rgb_encoder.vcodec=h264", "--dataset.rgb_encoder.g=3", "--dataset.rgb_encoder.crf=31",
   "--dataset.rgb_encoder.preset=superfast", "--dataset.rgb_encoder.pix_fmt=yuv420p", "--dataset.rgb_encoder.fast_decode=1", "--dataset.rgb_encoder.extra_options={\"bf\": 0}"];
@@ -73,7 +74,7 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
     }
     const flags = Object.entries(NO_EFFECT).map(([k, v]) => `--${k}=${v}`);
     const before = new Date();
-    const r = await runCli(record("test/flags", [...flags, ...ENCODER]), { HF_LEROBOT_HOME: home, PATH: `${fakeBin}${path.delimiter}${process.env.PATH ?? ""}` });
+    const r = await runCli(record("test/flags", [...flags, ...HUB_FLAGS, ...ENCODER]), { HF_LEROBOT_HOME: home, PATH: `${fakeBin}${path.delimiter}${process.env.PATH ?? ""}` });
     const after = new Date();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);

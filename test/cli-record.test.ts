@@ -41,6 +41,7 @@ const base = (root: string, episodes: number, extra: string[] = []) => [
   "--dataset.repo_id=test/cli_record", `--dataset.root=${root}`, "--dataset.single_task=Pick the cube",
   `--dataset.num_episodes=${episodes}`, "--dataset.episode_time_s=1.5", "--dataset.reset_time_s=0.5",
   "--play_sounds=false", // on by default, as LeRobot's: a test must not start a speech program
+  "--dataset.push_to_hub=false", // on by default, as LeRobot's: a test must not push to the Hub
   ...extra,
 ];
 
@@ -129,7 +130,7 @@ describe.skipIf(!built)("lerobot-ts record", () => {
   it("exits 2 before touching anything for bad flags", async () => {
     const fresh = path.join(dir, "never");
     const cases: [string[], RegExp][] = [
-      [base(fresh, 1, ["--dataset.push_to_hub=true"]), /push_to_hub=true is not supported yet/],
+      [base(fresh, 1, ["--dataset.push_to_hub=true", "--dataset.repo_id=no_namespace"]), /--dataset.push_to_hub=true: --dataset.repo_id 'no_namespace_\d{8}_\d{6}' is not a Hub repo id/],
       [base(fresh, 1).map((a) => (a.startsWith("--robot.cameras=") ? "--robot.cameras={\"front\": {" : a)), /--robot.cameras: /],
       [base(fresh, 1).map((a) => (a.startsWith("--robot.cameras=") ? `--robot.cameras=${JSON.stringify({ front: { type: "kinect", width: 640, height: 480, fps: 30 } })}` : a)), /--robot.cameras: .*kinect/],
       [base(root, 1), /already exists: add episodes with --resume=true/],

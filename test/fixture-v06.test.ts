@@ -124,7 +124,7 @@ describe("LeRobot v0.6 datasets: resuming", () => {
   const cameras = JSON.stringify({ front: { type: "synthetic", width: 96, height: 64, fps: 30 }, wrist: { type: "synthetic", width: 96, height: 64, fps: 30 } });
   const recordArgs = (root: string) => ["record", "--robot.type=so101_follower", "--robot.port=sim", `--robot.cameras=${cameras}`, "--teleop.type=so101_leader",
     "--teleop.port=sim", "--dataset.repo_id=test/v06", `--dataset.root=${root}`, "--dataset.single_task=Pick the cube", "--dataset.num_episodes=1",
-    "--dataset.episode_time_s=1", "--dataset.reset_time_s=0", "--resume=true", "--play_sounds=false"];
+    "--dataset.episode_time_s=1", "--dataset.reset_time_s=0", "--resume=true", "--play_sounds=false", "--dataset.push_to_hub=false"];
 
   it("adds an episode from the library in new files, with the dataset's codec and settings, and still verifies", async () => {
     const root = copy("library");

@@ -3,6 +3,7 @@
  * environment error) and one clear line for any error, never a stack trace for bad input.
  */
 import { DatasetError, FrameValidationError, VideoError } from "../errors.js";
+import { HubError, PushError } from "../hub/errors.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -25,6 +26,10 @@ export class QuietExit extends Error {
 }
 
 export function exitCodeFor(error: unknown): number {
+  // A push that started and failed is 1 (the command ran, its result is missing: run it again);
+  // no token, a refused token, an unknown repo, the Hub out of reach before anything began: 2.
+  if (error instanceof PushError) return EXIT_INVALID;
+  if (error instanceof HubError) return EXIT_USAGE;
   if (error instanceof UsageError || error instanceof VideoError || error instanceof FrameValidationError) return EXIT_USAGE;
   if (error instanceof DatasetError) return EXIT_INVALID;
   return EXIT_USAGE;

@@ -9,6 +9,7 @@ import { registerEdit } from "./commands/edit.js";
 import { registerFindCameras } from "./commands/find-cameras.js";
 import { registerFindPort } from "./commands/find-port.js";
 import { registerInspect } from "./commands/inspect.js";
+import { registerPush } from "./commands/push.js";
 import { registerCalibrate } from "./commands/calibrate.js";
 import { registerCalibrateTest } from "./commands/calibrate-test.js";
 import { registerSynthesize } from "./commands/synthesize.js";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerCalibrateTest(program);
   registerView(program);
+  registerPush(program);
   registerFindPort(program);
   registerFindCameras(program);
   for (const command of program.commands) command.exitOverride();

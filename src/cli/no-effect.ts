@@ -76,7 +76,6 @@ export function parseStringList(name: string, text: string): string[] | undefine
   });
 }
 
-const WITHOUT_PUSH = "it is used only when pushing to the Hub, which lerobot-ts does not do yet (upload the folder with `huggingface-cli upload`)";
 const NO_PNG = "lerobot-ts writes no per-frame PNG files: frames stream to the video encoder while recording (or, with --dataset.video=false, into the parquet)";
 
 /** record's `--dataset.*` flags (LeRobot v0.6 configs/dataset.py DatasetRecordConfig) that do nothing here. */
@@ -98,8 +97,6 @@ export const RECORD_NO_EFFECT_FLAGS: readonly NoEffectFlag[] = [
     why: "lerobot-ts bounds the writer's backlog itself (2 s of frames, at least 30) and stops with a clear error if the encoder falls that far behind",
     check: int("dataset.encoder_queue_maxsize", 1),
   },
-  { name: "dataset.private", arg: "<bool>", description: "upload the dataset as private", why: WITHOUT_PUSH, check: (v) => { if (v !== "null" && v !== "None") bool("dataset.private")(v); } },
-  { name: "dataset.tags", arg: "<list>", description: "Hub tags, e.g. '[\"so101\",\"tutorial\"]'", why: WITHOUT_PUSH, check: (v) => void parseStringList("dataset.tags", v) },
 ];
 
 const TERMINAL_VIEW = "lerobot-ts shows its own terminal view (--display_data=true) and has no rerun or foxglove viewer";

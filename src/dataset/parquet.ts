@@ -1,12 +1,17 @@
 /**
  * Parquet <-> Arrow through parquet-wasm (the Rust `parquet` crate), which reads pyarrow files
- * exactly and writes the `ARROW:schema` Python needs. Everything here works on whole files;
- * callers decide where files go and when they are renamed into place.
+ * exactly and writes the `ARROW:schema` Python needs. Local files are read whole; a file given
+ * as a ByteSource (a Hub dataset) is read by ranges: its footer, then only the column chunks
+ * asked for. Callers decide where files go and when they are renamed into place.
  */
 import fs from "node:fs";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import { DatasetError } from "../errors.js";
+import type { ByteSource } from "./byte-source.js";
+import { coalesceRanges } from "./byte-source.js";
+import type { ParquetFooter } from "./parquet-footer.js";
+import { FOOTER_TRAILER_BYTES, decodeFooter, footerLength } from "./parquet-footer.js";
 
 const PARQUET_MAGIC = "PAR1";
 
@@ -62,7 +67,11 @@ async function openParquet(file: string): Promise<pw.ParquetFile> {
   }
 }
 
-export async function readParquetMetadata(file: string): Promise<ParquetFileMetadata> {
+export async function readParquetMetadata(file: string | ByteSource): Promise<ParquetFileMetadata> {
+  if (typeof file !== "string") {
+    const footer = await readFooter(file);
+    return { numRows: footer.numRows, rowGroupRows: footer.rowGroups.map((rg) => rg.numRows), keyValue: footer.keyValue, createdBy: footer.createdBy };
+  }
   const pf = await openParquet(file);
   try {
     const meta = pf.metadata();
@@ -99,7 +108,11 @@ export interface ReadParquetOptions {
  * The bytes are read whole and decoded in one call: parquet-wasm's Blob reader issues one read
  * per row group and, on a file of 1,000 row groups, spent ~10 s in garbage collection.
  */
-export async function readParquet(file: string, options: ReadParquetOptions = {}): Promise<arrow.Table> {
+export async function readParquet(file: string | ByteSource, options: ReadParquetOptions = {}): Promise<arrow.Table> {
+  if (typeof file !== "string") {
+    const needed = await readNeededBytes(file, options);
+    return decodeParquet(needed.bytes, file.name, needed.options);
+  }
   await assertHasFooter(file);
   let bytes: Buffer;
   try {
@@ -107,12 +120,92 @@ export async function readParquet(file: string, options: ReadParquetOptions = {}
   } catch (error) {
     throw new DatasetError(`cannot read ${file}: ${errorText(error)}`, { file, cause: error });
   }
+  return decodeParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file, options);
+}
+
+function decodeParquet(bytes: Uint8Array, file: string, options: ReadParquetOptions): arrow.Table {
   try {
-    const wasmTable = pw.readParquet(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { ...options, batchSize: 65536 });
+    const wasmTable = pw.readParquet(bytes, { ...options, batchSize: 65536 });
     return arrow.tableFromIPC(wasmTable.intoIPCStream());
   } catch (error) {
     throw new DatasetError(`cannot read ${file}: ${errorText(error)}`, { file, cause: error });
   }
+}
+
+/** Bytes read from the end of a ranged file at first: the whole footer of all but the widest files. */
+const TAIL_BYTES = 64 * 1024;
+/** Column chunks this close together are fetched in one read. */
+const RANGE_GAP = 4096;
+
+/** The footer of a ranged file, with the same checks (and errors) as a local file's. */
+async function readFooter(source: ByteSource): Promise<ParquetFooter & { tail: Uint8Array }> {
+  const { name, size } = source;
+  if (size < 12) throw new DatasetError(`${name} is not a parquet file (${size} bytes)`, { file: name });
+  // The tail first: for a small file it is the whole file, and the head comes with it.
+  let tail = await source.read(Math.max(0, size - TAIL_BYTES), size);
+  const head = await source.read(0, 4);
+  if (Buffer.from(head).toString("latin1") !== PARQUET_MAGIC) throw new DatasetError(`${name} is not a parquet file`, { file: name });
+  if (Buffer.from(tail.subarray(tail.length - 4)).toString("latin1") !== PARQUET_MAGIC) {
+    throw new MissingFooterError(`${name} has no parquet footer: it was never closed (a recording that crashed before finalize?)`, { file: name });
+  }
+  const needed = footerLength(tail) + FOOTER_TRAILER_BYTES;
+  if (needed > tail.length && needed <= size - 4) tail = await source.read(size - needed, size);
+  try {
+    return { ...decodeFooter(tail, size), tail };
+  } catch (error) {
+    throw new DatasetError(`${name} is not a readable parquet file: ${errorText(error)}`, { file: name, cause: error });
+  }
+}
+
+/**
+ * A buffer the size of the file holding what parquet-wasm will decode: the footer and the
+ * column chunks of the row groups the read reaches. The rest stays zero and unread.
+ */
+async function readNeededBytes(source: ByteSource, options: ReadParquetOptions): Promise<{ bytes: Uint8Array; options: ReadParquetOptions }> {
+  const footer = await readFooter(source);
+  const window = narrowToWindow(footer, options);
+  const ranges: [number, number][] = [];
+  // Every column of a row group, even with `columns`: parquet-wasm's in-memory reader walks the
+  // page headers of the columns it does not return too.
+  for (const g of window.rowGroups ?? footer.rowGroups.map((_, i) => i)) {
+    ranges.push(...(footer.rowGroups[g]?.ranges ?? []));
+  }
+  const bytes = new Uint8Array(source.size);
+  bytes.set(Buffer.from(PARQUET_MAGIC, "latin1"), 0);
+  bytes.set(footer.tail, source.size - footer.tail.length);
+  const tailStart = source.size - footer.tail.length;
+  for (const [start, end] of coalesceRanges(ranges, RANGE_GAP)) {
+    if (start < 0 || end > source.size) throw new DatasetError(`${source.name}: a column chunk lies outside the file`, { file: source.name });
+    // The tail read for the footer holds the last row groups' bytes already.
+    if (start < tailStart) bytes.set(await source.read(start, Math.min(end, tailStart)), start);
+  }
+  return { bytes, options: window };
+}
+
+/**
+ * The same read with offset / limit turned into the row groups they reach (and an offset into
+ * the first of them), so no other row group is touched: its bytes were never fetched.
+ */
+function narrowToWindow(footer: ParquetFooter, options: ReadParquetOptions): ReadParquetOptions {
+  if (options.offset === undefined && options.limit === undefined) return options;
+  const from = options.offset ?? 0;
+  const to = options.limit === undefined ? Infinity : from + options.limit;
+  const groups = options.rowGroups ?? footer.rowGroups.map((_, i) => i);
+  const reached: number[] = [];
+  let firstRow = 0;
+  let row = 0;
+  for (const g of groups) {
+    const rows = footer.rowGroups[g]?.numRows ?? 0;
+    if (row < to && row + rows > from) {
+      if (reached.length === 0) firstRow = row;
+      reached.push(g);
+    }
+    row += rows;
+  }
+  if (reached.length === 0) return { ...options, rowGroups: groups.slice(0, 1), offset: 0, limit: 0 };
+  const narrowed: ReadParquetOptions = { ...options, rowGroups: reached, offset: from - firstRow };
+  if (options.limit !== undefined) narrowed.limit = options.limit;
+  return narrowed;
 }
 
 export interface WriteParquetOptions {

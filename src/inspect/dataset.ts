@@ -2,32 +2,42 @@
  * inspectDataset: what a LeRobot v3.0 dataset holds: its info.json facts, tasks, features,
  * cameras (as declared, and as the mp4 boxes say), files and sizes, and optionally a table of
  * episodes. It describes; judging is verify's job, so a missing mp4 is reported, not thrown.
+ * A Hub dataset is described in place: its metadata files and each mp4's boxes, nothing more.
  */
-import fs from "node:fs";
 import path from "node:path";
+import type { DatasetFiles } from "../dataset/files.js";
 import type { Feature } from "../dataset/info.js";
 import { videoInfoOf, videoKeys } from "../dataset/info.js";
 import type { LeRobotDataset } from "../dataset/reader.js";
 import { openDataset } from "../dataset/reader.js";
 import { probeMp4 } from "../dataset/video/probe.js";
+import type { DatasetPlaceOptions } from "../remote/open-dataset-files.js";
+import { openDatasetFiles } from "../remote/open-dataset-files.js";
+import { loadDataset } from "./load-dataset.js";
 import type { CameraReport, DatasetReport, FileGroup } from "./report.js";
 import { INSPECT_SCHEMA_ID } from "./report.js";
 
-export interface InspectDatasetOptions {
-  /** Parent folder of a repo id (LeRobot's `--root`). */
-  root?: string;
+export interface InspectDatasetOptions extends DatasetPlaceOptions {
   /** Include the per-episode table (default false). */
   episodes?: boolean;
 }
 
+/**
+ * Describe a dataset folder or repo id (resolved as LeRobot does), or a Hub dataset in place:
+ * `hf://datasets/<repo_id>[@<revision>]`, or a repo id with `remote: true`.
+ */
 export async function inspectDataset(rootOrRepoId: string, options: InspectDatasetOptions = {}): Promise<DatasetReport> {
-  const dataset = await openDataset(rootOrRepoId, options.root === undefined ? {} : { root: options.root });
+  const files = await openDatasetFiles(rootOrRepoId, options);
+  const dataset = files.traffic() ? await loadDataset(files) : await openDataset(files.root);
   const { info, root } = dataset;
   const rel = (file: string) => path.relative(root, file).split(path.sep).join("/");
+  const cameras = await describeCameras(dataset, files, rel);
+  const fileGroups = describeFiles(dataset, files, rel);
+  const remote = files.traffic();
   return {
     schema: INSPECT_SCHEMA_ID,
     kind: "dataset",
-    root,
+    root: files.location,
     codebaseVersion: info.codebase_version,
     robotType: info.robot_type,
     fps: info.fps,
@@ -36,8 +46,8 @@ export async function inspectDataset(rootOrRepoId: string, options: InspectDatas
     durationS: info.total_frames / info.fps,
     tasks: dataset.tasks.map((task, index) => ({ index, task })),
     features: Object.entries(info.features).map(([key, f]) => ({ key, dtype: f.dtype, shape: f.shape, names: namesOf(f) })),
-    cameras: await describeCameras(dataset, rel),
-    files: await describeFiles(dataset, rel),
+    cameras,
+    files: fileGroups,
     episodes: options.episodes
       ? dataset.episodes.map((e) => ({
           episodeIndex: e.episodeIndex,
@@ -50,6 +60,7 @@ export async function inspectDataset(rootOrRepoId: string, options: InspectDatas
           ),
         }))
       : null,
+    ...(remote ? { remote } : {}),
   };
 }
 
@@ -76,11 +87,11 @@ function frameSize(feature: Feature): { width: number | null; height: number | n
   return { width: at("width"), height: at("height") };
 }
 
-async function describeCameras(dataset: LeRobotDataset, rel: (file: string) => string): Promise<CameraReport[]> {
+async function describeCameras(dataset: LeRobotDataset, files: DatasetFiles, rel: (file: string) => string): Promise<CameraReport[]> {
   const cameras: CameraReport[] = [];
   for (const key of videoKeys(dataset.features)) {
     const feature = dataset.features[key]!;
-    const files = [...new Set(dataset.episodes.flatMap((e) => (e.cameras[key] ? [e.cameras[key].path] : [])))];
+    const videoFiles = [...new Set(dataset.episodes.flatMap((e) => (e.cameras[key] ? [e.cameras[key].path] : [])))];
     cameras.push({
       key,
       storage: "video",
@@ -88,17 +99,19 @@ async function describeCameras(dataset: LeRobotDataset, rel: (file: string) => s
       ...frameSize(feature),
       pixFmt: videoInfoOf(feature).pixFmt ?? null,
       fps: videoInfoOf(feature).fps ?? null,
-      files: await Promise.all(files.map(async (file) => {
-        const bytes = fileSize(file);
+      files: await Promise.all(videoFiles.map(async (file) => {
+        const bytes = files.size(file) ?? null;
         if (bytes === null) return { path: rel(file), exists: false, bytes, probe: null, error: null };
         try {
-          const p = await probeMp4(file);
+          const p = await probeMp4(files.source(file));
           return {
             path: rel(file), exists: true, bytes, error: null,
             probe: { codec: p.codec, width: p.width, height: p.height, fps: p.fps, frameCount: p.frameCount, durationS: p.durationS },
           };
         } catch (error) {
-          return { path: rel(file), exists: true, bytes, probe: null, error: error instanceof Error ? error.message : String(error) };
+          // Named relative to the dataset, so a folder and its Hub copy read the same.
+          const message = (error instanceof Error ? error.message : String(error)).replaceAll(file, rel(file));
+          return { path: rel(file), exists: true, bytes, probe: null, error: message };
         }
       })),
     });
@@ -110,19 +123,10 @@ async function describeCameras(dataset: LeRobotDataset, rel: (file: string) => s
   return cameras;
 }
 
-function fileSize(file: string): number | null {
-  try {
-    const stat = fs.statSync(file);
-    return stat.isFile() ? stat.size : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Every file under the root (hidden ones aside) by top folder, plus referenced files that are missing. */
-async function describeFiles(dataset: LeRobotDataset, rel: (file: string) => string): Promise<DatasetReport["files"]> {
+function describeFiles(dataset: LeRobotDataset, files: DatasetFiles, rel: (file: string) => string): DatasetReport["files"] {
   const found = new Map<string, number | null>();
-  for (const file of await listFiles(dataset.root)) found.set(rel(file), fileSize(file));
+  for (const file of listFiles(files, dataset.root)) found.set(rel(file), files.size(file) ?? null);
   for (const e of dataset.episodes) {
     for (const file of [e.dataFile, ...Object.values(e.cameras).map((c) => c.path)]) {
       if (!found.has(rel(file))) found.set(rel(file), null);
@@ -147,14 +151,14 @@ function emptyGroup(): FileGroup {
   return { files: [], count: 0, bytes: 0, missing: 0 };
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+function listFiles(files: DatasetFiles, dir: string): string[] {
   const out: string[] = [];
-  for (const entry of await fs.promises.readdir(dir, { withFileTypes: true })) {
+  for (const entry of files.list(dir)) {
     // Hidden entries are tool state (.lerobot-ts lock, .cache of a hub download), not the dataset.
     if (entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(full)));
-    else if (entry.isFile()) out.push(full);
+    if (entry.directory) out.push(...listFiles(files, full));
+    else if (entry.file) out.push(full);
   }
   return out;
 }

@@ -3,6 +3,7 @@
  * Long cells are cut with an ellipsis; sample rows too wide for the screen are shown one
  * field per line instead.
  */
+import { formatTraffic } from "../remote/traffic.js";
 import type { CameraReport, DatasetReport, FileGroup, InspectReport, JsonValue, ParquetReport, StatNumber } from "./report.js";
 
 export interface FormatOptions {
@@ -201,6 +202,7 @@ function formatDataset(r: DatasetReport): string[] {
       [0, 1, 2],
     ));
   }
+  if (r.remote) out.push("", formatTraffic(r.remote));
   return out;
 }
 

@@ -4,6 +4,7 @@
  * Every value is JSON-safe: int64 beyond 2^53 is a decimal string, NaN / Infinity are null.
  */
 import { z } from "zod";
+import { remoteTrafficSchema } from "../remote/traffic.js";
 
 export const INSPECT_SCHEMA_ID = "lerobot-ts/inspect@1";
 
@@ -191,6 +192,8 @@ export const datasetReportSchema = z.object({
   }),
   /** The per-episode table; null unless asked for. */
   episodes: z.array(episodeRowSchema).nullable(),
+  /** Present when the dataset was read on the Hub in place: what that cost. */
+  remote: remoteTrafficSchema.optional(),
 });
 
 export const inspectReportSchema = z.discriminatedUnion("kind", [parquetReportSchema, datasetReportSchema]);

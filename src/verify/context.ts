@@ -1,12 +1,13 @@
 /**
- * What the checks share while verify runs: the dataset folder, what has been loaded so far (each
- * check group fills in what later ones need), the findings, and tolerant file access that turns
- * every way a file can be bad into a finding instead of an exception.
+ * What the checks share while verify runs: the dataset's files (a folder, or a Hub repo read in
+ * place), what has been loaded so far (each check group fills in what later ones need), the
+ * findings, and tolerant file access that turns every way a file can be bad into a finding
+ * instead of an exception.
  */
-import fs from "node:fs";
 import path from "node:path";
 import type * as arrow from "apache-arrow";
 import type { EpisodeRecord } from "../dataset/episodes.js";
+import type { DatasetFiles, FileKind } from "../dataset/files.js";
 import type { DatasetInfo } from "../dataset/info.js";
 import type { ParquetFileMetadata } from "../dataset/parquet.js";
 import { MissingFooterError, readParquet, readParquetMetadata } from "../dataset/parquet.js";
@@ -49,6 +50,7 @@ export interface ParquetCheckIds {
 }
 
 export class VerifyContext {
+  readonly root: string;
   readonly findings: FindingCollector;
   info: DatasetInfo | undefined;
   /** Task texts by row of meta/tasks.parquet (= task_index in a valid file). */
@@ -65,10 +67,11 @@ export class VerifyContext {
   readonly skipped = new Map<CheckGroup, string>();
 
   constructor(
-    readonly root: string,
+    readonly files: DatasetFiles,
     readonly options: VerifyOptions,
   ) {
-    this.findings = new FindingCollector(root, options.maxFindingsPerCheck);
+    this.root = files.root;
+    this.findings = new FindingCollector(this.root, options.maxFindingsPerCheck);
   }
 
   add(check: CheckId, message: string, where: FindingLocation = {}): void {
@@ -114,18 +117,18 @@ export class VerifyContext {
    */
   async parquetMetadata(file: string, ids: ParquetCheckIds, where: FindingLocation = {}): Promise<ParquetFileMetadata | undefined> {
     const at = { ...where, file };
-    const kind = fileKind(file);
+    const kind = this.files.kind(file);
     if (kind !== "file") {
       this.add(kind === "missing" ? ids.missing : ids.unreadable, `${this.rel(file)} ${KIND_TEXT[kind]}`, at);
       return undefined;
     }
     try {
-      return await readParquetMetadata(file);
+      return await readParquetMetadata(this.files.source(file));
     } catch (error) {
       if (error instanceof MissingFooterError) {
         this.add(ids.noFooter, `${this.rel(file)} has no parquet footer: it was never closed (a recording that crashed?)`, at);
       } else {
-        this.add(ids.unreadable, `${this.rel(file)} cannot be read: ${shortError(error)}`, at);
+        this.add(ids.unreadable, `${this.rel(file)} cannot be read: ${this.errorText(error, file)}`, at);
       }
       return undefined;
     }
@@ -134,11 +137,16 @@ export class VerifyContext {
   /** Read a parquet file already known to have a footer; reports and returns undefined on failure. */
   async readTable(file: string, id: CheckId, options: ReadParquetOptions = {}, where: FindingLocation = {}): Promise<arrow.Table | undefined> {
     try {
-      return await readParquet(file, options);
+      return await readParquet(this.files.source(file), options);
     } catch (error) {
-      this.add(id, `${this.rel(file)} cannot be read: ${shortError(error)}`, { ...where, file });
+      this.add(id, `${this.rel(file)} cannot be read: ${this.errorText(error, file)}`, { ...where, file });
       return undefined;
     }
+  }
+
+  /** An error's one line with the file named relative to the dataset, so a folder and its Hub copy read the same. */
+  errorText(error: unknown, file: string): string {
+    return shortError(error).replaceAll(file, this.rel(file));
   }
 
   progress(group: CheckGroup, done: number, total: number): void {
@@ -146,32 +154,12 @@ export class VerifyContext {
   }
 }
 
-export type FileKind = "file" | "directory" | "missing" | "other" | "denied";
-
 const KIND_TEXT: Record<Exclude<FileKind, "file">, string> = {
   directory: "is a directory, not a file",
   missing: "does not exist",
   other: "is not a regular file",
   denied: "cannot be read (permission denied)",
 };
-
-/** What is at a path, without throwing; a file we may not read counts as `denied`. */
-export function fileKind(file: string): FileKind {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EACCES" ? "denied" : "missing";
-  }
-  if (stat.isDirectory()) return "directory";
-  if (!stat.isFile()) return "other";
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-  } catch {
-    return "denied";
-  }
-  return "file";
-}
 
 export function describeKind(kind: Exclude<FileKind, "file">): string {
   return KIND_TEXT[kind];

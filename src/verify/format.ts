@@ -1,4 +1,5 @@
 /** The human form of a verify report: one line per check group, the findings, a verdict. */
+import { formatTraffic } from "../remote/traffic.js";
 import type { VerifyReport } from "./report.js";
 
 const STATUS: Record<string, string> = { pass: "pass", warn: "warn", fail: "FAIL", skipped: "skip" };
@@ -39,8 +40,10 @@ export function formatVerifyReport(report: VerifyReport): string {
   const tally = `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
   const strictNote = report.options.strict && errors === 0 && warnings > 0 ? " (--strict: warnings fail)" : "";
   lines.push("", `${report.valid ? "VALID" : "INVALID"}: ${tally}${strictNote} in ${(report.timingsMs.total / 1000).toFixed(2)} s`);
+  if (report.remote) lines.push(formatTraffic(report.remote));
   return `${lines.join("\n")}\n`;
 }
+
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;

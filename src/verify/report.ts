@@ -4,6 +4,7 @@
  * Additions keep the version; removing or renaming a field makes it verify@2.
  */
 import { z } from "zod";
+import { remoteTrafficSchema } from "../remote/traffic.js";
 import { CHECK_GROUPS } from "./catalog.js";
 
 export const VERIFY_REPORT_SCHEMA_ID = "lerobot-ts/verify@1";
@@ -35,7 +36,7 @@ export const verifyReportSchema = z.object({
   schema: z.literal(VERIFY_REPORT_SCHEMA_ID),
   tool: z.object({ name: z.literal("lerobot-ts"), version: z.string() }),
   dataset: z.object({
-    root: z.string(),
+    root: z.string().describe("the dataset folder, or hf://datasets/<repo_id>@<revision> for a dataset read on the Hub"),
     codebaseVersion: z.string().nullable(),
     robotType: z.string().nullable(),
     fps: z.number().nullable(),
@@ -53,6 +54,7 @@ export const verifyReportSchema = z.object({
   findings: z.array(findingSchema),
   countsByCheck: z.record(z.string(), count),
   timingsMs: z.object({ total: z.number().nonnegative() }),
+  remote: remoteTrafficSchema.optional().describe("present when the dataset was read on the Hub in place"),
 });
 
 export type VerifyFinding = z.infer<typeof findingSchema>;

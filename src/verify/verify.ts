@@ -1,14 +1,18 @@
 /**
- * verifyDataset: run every check group over a dataset folder and build the report. Groups run
- * in dependency order (info -> tasks -> episodes -> data -> videos -> stats -> files -> quality
- * -> deep); a group whose inputs could not be loaded is marked skipped with the reason.
+ * verifyDataset: run every check group over a dataset (a folder, or a Hub repo read in place over
+ * range requests) and build the report. Groups run in dependency order (info -> tasks ->
+ * episodes -> data -> videos -> stats -> files -> quality -> deep); a group whose inputs could
+ * not be loaded is marked skipped with the reason.
  */
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { DatasetError } from "../errors.js";
+import type { DatasetFiles } from "../dataset/files.js";
 import { videoKeys } from "../dataset/info.js";
-import { resolveDatasetRoot } from "../dataset/paths.js";
+import { HubError } from "../hub/errors.js";
+import type { DatasetPlaceOptions } from "../remote/open-dataset-files.js";
+import { openDatasetFiles, parseHubDatasetUrl } from "../remote/open-dataset-files.js";
 import type { CheckGroup } from "./catalog.js";
 import { CHECK_GROUPS } from "./catalog.js";
 import type { VerifyOptions } from "./context.js";
@@ -27,7 +31,7 @@ import { checkVideos } from "./checks/videos.js";
 import type { VerifyGroupResult, VerifyReport } from "./report.js";
 import { VERIFY_REPORT_SCHEMA_ID } from "./report.js";
 
-export interface VerifyDatasetOptions extends VerifyOptions {
+export interface VerifyDatasetOptions extends VerifyOptions, Omit<DatasetPlaceOptions, "root"> {
   /** Warnings make the dataset invalid too. */
   strict?: boolean;
 }
@@ -39,11 +43,19 @@ export class NoDatasetError extends DatasetError {
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
+/**
+ * Verify a dataset folder or repo id (resolved as LeRobot does), or a Hub dataset in place:
+ * `hf://datasets/<repo_id>[@<revision>]`, or a repo id with `remote: true`.
+ */
 export async function verifyDataset(pathOrRepoId: string, options: VerifyDatasetOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
-  const root = resolveDatasetRoot(pathOrRepoId, { root: options.root, exists: (p) => fs.existsSync(p) });
-  assertLooksLikeDataset(root);
-  const ctx = new VerifyContext(root, options);
+  if (options.deep && (options.remote || parseHubDatasetUrl(pathOrRepoId))) {
+    throw new HubError("--deep decodes every video frame, which means downloading the videos: download the dataset and verify the folder with --deep");
+  }
+  const files = await openDatasetFiles(pathOrRepoId, options);
+  if (files.traffic()) assertRepoLooksLikeDataset(files);
+  else assertLooksLikeDataset(files.root);
+  const ctx = new VerifyContext(files, options);
   const ms = new Map<CheckGroup, number>();
   const run = async (group: CheckGroup, step: () => unknown) => {
     ctx.progress(group, 0, 1);
@@ -89,6 +101,11 @@ export function assertLooksLikeDataset(root: string): void {
   }
 }
 
+function assertRepoLooksLikeDataset(files: DatasetFiles): void {
+  const has = (dir: string) => files.kind(path.join(files.root, dir)) === "directory";
+  if (!has("meta") && !has("data")) throw new NoDatasetError(`no LeRobot dataset at ${files.location}: it has neither meta/ nor data/`);
+}
+
 function buildReport(ctx: VerifyContext, options: VerifyDatasetOptions, ms: Map<CheckGroup, number>, totalMs: number): VerifyReport {
   const { findings } = ctx;
   const groups: VerifyGroupResult[] = CHECK_GROUPS.map((group) => {
@@ -107,11 +124,12 @@ function buildReport(ctx: VerifyContext, options: VerifyDatasetOptions, ms: Map<
   const valid = errors === 0 && (!options.strict || warnings === 0);
   const total = [...findings.countsByCheck.values()].reduce((a, b) => a + b, 0);
   const info = ctx.info;
+  const remote = ctx.files.traffic();
   return {
     schema: VERIFY_REPORT_SCHEMA_ID,
     tool: { name: "lerobot-ts", version },
     dataset: {
-      root: ctx.root,
+      root: ctx.files.location,
       codebaseVersion: info?.codebase_version ?? null,
       robotType: info?.robot_type ?? null,
       fps: info?.fps ?? null,
@@ -129,6 +147,7 @@ function buildReport(ctx: VerifyContext, options: VerifyDatasetOptions, ms: Map<
     findings: findings.findings,
     countsByCheck: Object.fromEntries(findings.countsByCheck),
     timingsMs: { total: round(totalMs) },
+    ...(remote ? { remote } : {}),
   };
 }
 

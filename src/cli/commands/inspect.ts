@@ -1,6 +1,7 @@
 /**
  * `lerobot-ts inspect`: describe a parquet file (schema, row groups, sample rows, column stats,
- * rows per episode) or a dataset (info, tasks, features, cameras, files, episodes).
+ * rows per episode) or a dataset (info, tasks, features, cameras, files, episodes), also a Hub
+ * dataset in place (hf://datasets/<repo_id>, or a repo id with --remote).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +15,9 @@ import { inspectParquetFile } from "../../inspect/parquet-file.js";
 import type { InspectReport } from "../../inspect/report.js";
 import { UsageError } from "../errors.js";
 import { parseIntFlag } from "../flags.js";
+import { isRepoId } from "../../hub/index.js";
+import { localDataset } from "../hub-dataset.js";
+import { parseHubDatasetUrl } from "../../remote/open-dataset-files.js";
 
 interface InspectFlags {
   root?: string;
@@ -23,15 +27,18 @@ interface InspectFlags {
   stats: boolean;
   episodes?: boolean;
   json?: boolean;
+  revision?: string;
+  remote?: boolean;
 }
 
-type Target = { kind: "parquet"; file: string } | { kind: "dataset"; root: string };
+/** A dataset `remote` is read on the Hub in place: `root` is then what the user typed. */
+type Target = { kind: "parquet"; file: string } | { kind: "dataset"; root: string; remote?: boolean };
 
 export function registerInspect(program: Command): void {
   program
     .command("inspect")
     .description("describe a parquet file (schema, row groups, sample rows, column stats) or a dataset (info, cameras, files, episodes)")
-    .argument("<target>", "a .parquet file, a dataset folder, or a repo id")
+    .argument("<target>", "a .parquet file, a dataset folder, a repo id, or hf://datasets/<repo_id>[@<revision>] to describe it on the Hub without downloading it")
     .option("--root <dir>", "parent folder of the repo id (LeRobot's --root)")
     .option("--head <n>", "parquet: show the first n rows (default 5)")
     .option("--rows <A:B>", "parquet: show rows A to B-1 instead")
@@ -39,8 +46,15 @@ export function registerInspect(program: Command): void {
     .option("--no-stats", "parquet: skip column stats (they read every row of the chosen columns)")
     .option("--episodes", "dataset: add the per-episode table")
     .option("--json", "print one JSON document (schema lerobot-ts/inspect@1)")
+    .option("--revision <rev>", "Hub branch, tag or commit of a repo id fetched or read in place (default: the v3.0 tag, else main)")
+    .option("--remote", "describe the repo id on the Hub in place (HTTP range requests, nothing downloaded), not a local copy")
     .action(async (targetArg: string, flags: InspectFlags) => {
-      const target = classify(targetArg, flags.root);
+      // hf://datasets/<repo_id> or --remote: read on the Hub in place; else a repo id the local cache lacks comes from the Hub first.
+      const target: Target = flags.remote || parseHubDatasetUrl(targetArg) !== undefined
+        ? { kind: "dataset", root: targetArg, remote: true }
+        : isRepoId(targetArg) && !fs.existsSync(targetArg)
+        ? classify(await localDataset(targetArg, { ...(flags.root !== undefined ? { root: flags.root } : {}), ...(flags.revision !== undefined ? { revision: flags.revision } : {}) }), undefined)
+        : classify(targetArg, flags.root);
       let report: InspectReport;
       if (target.kind === "parquet") {
         if (flags.episodes) throw new UsageError("--episodes applies to a dataset; inspect a parquet file's episode_index without it");
@@ -64,7 +78,15 @@ export function registerInspect(program: Command): void {
           const names = [...parquetOnly.map(([n]) => n), ...(flags.stats ? [] : ["--no-stats"])];
           throw new UsageError(`${names.join(", ")} ${names.length === 1 ? "applies" : "apply"} to a parquet file; ${target.root} is a dataset (inspect one of its files for rows)`);
         }
-        report = await inspectDataset(target.root, { episodes: flags.episodes ?? false });
+        report = await inspectDataset(target.root, {
+          episodes: flags.episodes ?? false,
+          ...(target.remote ? {
+            remote: true,
+            ...(flags.revision !== undefined ? { revision: flags.revision } : {}),
+            ...(flags.root !== undefined ? { root: flags.root } : {}),
+            onNote: (line: string) => process.stderr.write(`note: ${line}\n`),
+          } : {}),
+        });
       }
       if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatInspectReport(report, { width: process.stdout.isTTY ? process.stdout.columns : 200 }));

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { lerobotHome } from "../../dataset/paths.js";
 import { parseInfo } from "../../dataset/info.js";
+import { PushError, hubConfig, isRepoId, loginHint, pushDataset } from "../../hub/index.js";
 import { DatasetWriter } from "../../dataset/writer.js";
 import type { VideoEncoderSettings } from "../../dataset/video/index.js";
 import type { Camera, CameraConfig } from "../../hardware/cameras/camera.js";
@@ -23,7 +24,8 @@ import { encoderSettingsFromFlags } from "../encoder-flags.js";
 import { UsageError } from "../errors.js";
 import { parseBoolFlag, parseIntFlag } from "../flags.js";
 import { keyboardControl } from "../keyboard.js";
-import { DISPLAY_NO_EFFECT_FLAGS, RECORD_NO_EFFECT_FLAGS, addNoEffectOptions, noEffectNotes } from "../no-effect.js";
+import { pushProgress } from "../hub-progress.js";
+import { DISPLAY_NO_EFFECT_FLAGS, RECORD_NO_EFFECT_FLAGS, addNoEffectOptions, noEffectNotes, parseStringList } from "../no-effect.js";
 import { recordView } from "../record-view.js";
 import { SPEECH_PROGRAMS, findSpeechProgram, speaker } from "../speech.js";
 
@@ -52,7 +54,9 @@ export function registerRecord(program: Command): void {
     .option("--dataset.rgb_encoder.fast_decode <n>", "fast-decode tuning, 0 disables")
     .option("--dataset.rgb_encoder.extra_options <json>", "JSON of extra codec options")
     .option("--dataset.no_stamp <bool>", "keep --dataset.repo_id as given instead of appending _YYYYMMDD_HHMMSS (new datasets only)", "false")
-    .option("--dataset.push_to_hub <bool>", "upload to the Hub (not supported yet)", "false")
+    .option("--dataset.push_to_hub <bool>", "upload to the Hugging Face Hub when done, as LeRobot (default true; needs a token: `hf auth login` or HF_TOKEN)")
+    .option("--dataset.private <bool>", "create the Hub repo private (default: the Hub's default)")
+    .option("--dataset.tags <list>", "Hub card tags after LeRobot, e.g. '[\"so101\",\"tutorial\"]'")
     .option("--resume <bool>", "add episodes to an existing dataset", "false")
     .option("--display_data <bool>", "show a live view (phase, episode, frames, loop rate, late frames, joints)", "false")
     .option("--play_sounds <bool>", "speak phase changes when a speech program (spd-say, espeak, say) exists", "true");
@@ -117,7 +121,31 @@ export function registerRecord(program: Command): void {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
       }
+      // As lerobot_record.py: push once the dataset is finalized, and only if it holds episodes.
+      if (plan.push) await pushRecording(plan, writer.numEpisodes, out);
     });
+}
+
+/** Push the finished recording; a failure leaves the local dataset as it is and says how to push it later. */
+async function pushRecording(plan: RecordingPlan, episodes: number, out: NodeJS.WritableStream): Promise<void> {
+  if (episodes === 0) {
+    out.write("no episodes saved: nothing to push to the Hub\n");
+    return;
+  }
+  const progress = pushProgress();
+  try {
+    const result = await pushDataset(plan.root, {
+      repoId: plan.repoId, ...(plan.pushPrivate === undefined ? {} : { private: plan.pushPrivate }), ...(plan.pushTags ? { tags: plan.pushTags } : {}),
+      onProgress: progress.update,
+    });
+    progress.done();
+    out.write(`pushed to ${result.url} (tag ${result.tag})\n`);
+  } catch (error) {
+    progress.done();
+    const reason = (error as Error).message.replace(/; run `lerobot-ts push .*$/, "");
+    // Exit 1 whatever the reason: the recording is done, only its upload is missing.
+    throw new PushError(`the dataset is complete in ${plan.root} but was not pushed (${reason}); push it later with \`lerobot-ts push ${plan.root} --repo-id ${plan.repoId}\``, { cause: error });
+  }
 }
 
 interface RecordingPlan {
@@ -136,6 +164,10 @@ interface RecordingPlan {
   resume: boolean;
   display: boolean;
   playSounds: boolean;
+  /** Push to the Hub when done (--dataset.push_to_hub, LeRobot's default true). */
+  push: boolean;
+  pushPrivate: boolean | undefined;
+  pushTags: string[] | undefined;
   /** One line per accepted LeRobot flag that does nothing here. */
   notes: string[];
 }
@@ -156,9 +188,6 @@ export function newRepoId(repoId: string, noStamp: boolean, now = new Date()): s
 
 /** Every flag checked, the dataset folder's state included, before anything is opened. */
 function planRecording(flags: Record<string, string | undefined>): RecordingPlan {
-  if (parseBoolFlag("dataset.push_to_hub", flags["dataset.push_to_hub"], false)) {
-    throw new UsageError("--dataset.push_to_hub=true is not supported yet: record locally, then upload the folder with `huggingface-cli upload`");
-  }
   const robot = armConfigFromFlags(flags, "robot");
   const teleop = armConfigFromFlags(flags, "teleop");
   if (!robot) throw new UsageError("--robot.type and --robot.port are required (the follower arm; --robot.port=sim for the simulated one)");
@@ -193,6 +222,7 @@ function planRecording(flags: Record<string, string | undefined>): RecordingPlan
   const repoId = resume ? givenRepoId : newRepoId(givenRepoId, parseBoolFlag("dataset.no_stamp", flags["dataset.no_stamp"], false));
   const root = path.resolve(flags["dataset.root"] ?? path.join(lerobotHome(), repoId));
   const notes = noEffectNotes(flags, [...RECORD_NO_EFFECT_FLAGS, ...DISPLAY_NO_EFFECT_FLAGS]);
+  const hub = pushPlan(flags, repoId, root, notes);
   const plan: RecordingPlan = {
     robot, teleop, cameraConfigs, repoId, root, task, fps, resetTimeS,
     episodeTimeS: positive("dataset.episode_time_s"),
@@ -202,10 +232,34 @@ function planRecording(flags: Record<string, string | undefined>): RecordingPlan
     resume,
     display: parseBoolFlag("display_data", flags.display_data, false),
     playSounds: parseBoolFlag("play_sounds", flags.play_sounds, true),
+    ...hub,
     notes,
   };
   checkDatasetFolder(plan);
   return plan;
+}
+
+/**
+ * --dataset.push_to_hub, --dataset.private, --dataset.tags. LeRobot pushes by default; without a
+ * token an explicit --dataset.push_to_hub=true is refused before anything is recorded (exit 2),
+ * while the default only notes that the dataset stays local, so a plain command line still records.
+ */
+function pushPlan(flags: Record<string, string | undefined>, repoId: string, root: string, notes: string[]): Pick<RecordingPlan, "push" | "pushPrivate" | "pushTags"> {
+  const explicit = flags["dataset.push_to_hub"] !== undefined;
+  const wanted = parseBoolFlag("dataset.push_to_hub", flags["dataset.push_to_hub"], true);
+  const privateFlag = flags["dataset.private"];
+  const pushPrivate = privateFlag === undefined || /^(null|none)$/i.test(privateFlag) ? undefined : parseBoolFlag("dataset.private", privateFlag, false);
+  const pushTags = flags["dataset.tags"] === undefined ? undefined : parseStringList("dataset.tags", flags["dataset.tags"]);
+  if (!wanted) return { push: false, pushPrivate, pushTags };
+  const config = hubConfig();
+  const problem = !isRepoId(repoId) ? `--dataset.repo_id '${repoId}' is not a Hub repo id (namespace/name)`
+    : config.offline ? "HF_HUB_OFFLINE is set"
+    : !config.token ? `no Hugging Face token was found: ${loginHint(config)}`
+    : undefined;
+  if (!problem) return { push: true, pushPrivate, pushTags };
+  if (explicit) throw new UsageError(`--dataset.push_to_hub=true: ${problem} (or record locally with --dataset.push_to_hub=false)`);
+  notes.push(`note: the dataset stays local (${problem}); push it later with \`lerobot-ts push ${root} --repo-id ${repoId}\`, or pass --dataset.push_to_hub=false`);
+  return { push: false, pushPrivate, pushTags };
 }
 
 /** A new recording needs a new folder; --resume needs a dataset of the same robot, fps and features. */

@@ -12,6 +12,7 @@ import { ReplayError, checkActionsFit, episodeActions, replay } from "../../proc
 import { addArmOptions, followerFromFlags } from "../arm-flags.js";
 import { datasetFolder } from "../dataset-flags.js";
 import { UsageError } from "../errors.js";
+import { localDataset } from "../hub-dataset.js";
 
 export function registerReplay(program: Command): void {
   const command = program.command("replay").description("replay a dataset episode's actions on a follower arm (port may be 'sim')");
@@ -20,16 +21,21 @@ export function registerReplay(program: Command): void {
     .option("--dataset.repo_id <id>", "dataset repo id")
     .option("--dataset.root <dir>", "dataset folder (default $HF_LEROBOT_HOME/<repo_id>)")
     .option("--dataset.episode <n>", "episode to replay")
+    .option("--dataset.revision <rev>", "for a dataset fetched from the Hub: branch, tag or commit (default: the v3.0 tag, else main)")
     .option("--approach_s <s>", "seconds to move slowly to the episode's first pose", "3")
     .option("--dry-run", "print what would be sent, touch no hardware")
     .action(async (flags: Record<string, unknown>) => {
       const robot = followerFromFlags(flags, { bimanual: true });
-      const { root } = datasetFolder(flags);
-      if (!fs.existsSync(root)) throw new UsageError(`no dataset at ${root} (give --dataset.root, or record it first)`);
+      const { repoId, root } = datasetFolder(flags);
       const episode = Number(flags["dataset.episode"]);
       if (flags["dataset.episode"] === undefined || !Number.isInteger(episode) || episode < 0) {
         throw new UsageError(`--dataset.episode must be an episode number (0, 1, ...), got '${String(flags["dataset.episode"] ?? "")}'`);
       }
+      // As LeRobot's replay (LeRobotDataset(repo_id, root, episodes=[episode])): fetch what the cache lacks,
+      // here only that episode's data file, since replay sends actions and shows no video.
+      const revision = flags["dataset.revision"] as string | undefined;
+      await localDataset(repoId, { folder: root, episodes: [episode], videos: false, ...(revision !== undefined ? { revision } : {}) });
+      if (!fs.existsSync(root)) throw new UsageError(`no dataset at ${root} (give --dataset.root, or record it first)`);
       const approachS = Number(flags.approach_s);
       if (!(approachS >= 0)) throw new UsageError(`--approach_s must be a number of seconds >= 0, got '${String(flags.approach_s)}'`);
       const dataset = await openDataset(root);

@@ -8,6 +8,7 @@ import { DatasetError } from "../../errors.js";
 import { startViewServer } from "../../view/server.js";
 import { UsageError } from "../errors.js";
 import { parseIntFlag } from "../flags.js";
+import { localDataset } from "../hub-dataset.js";
 
 export function registerView(program: Command): void {
   program
@@ -19,12 +20,15 @@ export function registerView(program: Command): void {
     .option("--port <n>", "port (default: a free one)", "0")
     .option("--host <host>", "address to bind (default 127.0.0.1: this computer only)", "127.0.0.1")
     .option("--no-open", "do not open a browser")
-    .action(async (target: string, flags: { root?: string; episode: string; port: string; host: string; open: boolean }) => {
+    .option("--revision <rev>", "for a repo id fetched from the Hub: branch, tag or commit (default: the v3.0 tag, else main)")
+    .action(async (target: string, flags: { root?: string; episode: string; port: string; host: string; open: boolean; revision?: string }) => {
       const episode = parseIntFlag("episode", flags.episode, 0);
       const port = parseIntFlag("port", flags.port, 0);
+      // A repo id the local cache lacks comes from the Hub first.
+      const folder = await localDataset(target, { ...(flags.root !== undefined ? { root: flags.root } : {}), ...(flags.revision !== undefined ? { revision: flags.revision } : {}) });
       let server;
       try {
-        server = await startViewServer(target, { ...(flags.root !== undefined ? { root: flags.root } : {}), host: flags.host, port });
+        server = await startViewServer(folder, { host: flags.host, port });
       } catch (error) {
         // No dataset at that place is a usage error here, as in verify.
         if (error instanceof DatasetError) throw new UsageError(error.message);

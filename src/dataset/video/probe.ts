@@ -1,12 +1,14 @@
 /**
  * Reads what a dataset needs to know about an mp4 from its boxes (mp4box, pure JS): codec, size,
- * frame count and every frame's presentation time. No decoding and no ffprobe.
+ * frame count and every frame's presentation time. No decoding and no ffprobe; of the media data
+ * nothing is read.
  */
 import { open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { MP4BoxBuffer, createFile } from "mp4box";
 import type { Movie, Sample, Track } from "mp4box";
 import { VideoError } from "../../errors.js";
+import type { ByteSource } from "../byte-source.js";
 import { runFfmpeg } from "./ffmpeg.js";
 import type { FfmpegInfo } from "./ffmpeg.js";
 
@@ -32,33 +34,53 @@ export interface Mp4Info {
 
 /** Top-level boxes a real mp4 may start with; anything else is not worth handing to the parser. */
 const FIRST_BOXES = new Set(["ftyp", "styp", "free", "skip", "wide", "mdat", "moov", "pdin", "uuid"]);
+/** What is read at a position that does not hold a box header mp4box can use. */
 const CHUNK_BYTES = 1 << 20;
 
-export async function probeMp4(path: string): Promise<Mp4Info> {
+/** Read an mp4's boxes from a local file, or from a ByteSource (a file in a Hub dataset). */
+export async function probeMp4(file: string | ByteSource): Promise<Mp4Info> {
+  if (typeof file !== "string") {
+    const { movie, samples } = await parseMoov(file);
+    return summarize(movie, samples, file.name);
+  }
   let fh: FileHandle;
   try {
-    fh = await open(path, "r");
+    fh = await open(file, "r");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const problem = code === "ENOENT" ? "does not exist" : `cannot be opened (${code ?? String(err)})`;
-    throw new VideoError(`video file ${path} ${problem}`, { file: path, cause: err });
+    throw new VideoError(`video file ${file} ${problem}`, { file, cause: err });
   }
   try {
-    const { movie, samples } = await parseMoov(fh, path);
-    return summarize(movie, samples, path);
+    const { movie, samples } = await parseMoov(await fileHandleSource(fh, file));
+    return summarize(movie, samples, file);
   } finally {
     await fh.close();
   }
 }
 
+async function fileHandleSource(fh: FileHandle, name: string): Promise<ByteSource> {
+  const { size } = await fh.stat();
+  return {
+    name,
+    size,
+    read: async (start, end) => {
+      const buf = Buffer.allocUnsafe(Math.max(0, Math.min(end, size) - start));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, start);
+      return buf.subarray(0, bytesRead);
+    },
+  };
+}
+
 /**
- * Feeds the file to mp4box in chunks, starting each read where mp4box asks: it skips over mdat
- * payloads, so a 200 MB file costs little more than its moov box.
+ * Feeds the file to mp4box a top-level box at a time, starting each read where mp4box asks. Of
+ * an mdat only the header is read (mp4box skips its payload), so a 200 MB file costs its moov
+ * box and a few box headers, which matters most when the bytes come over the network.
  */
-async function parseMoov(fh: FileHandle, path: string): Promise<{ movie: Movie; samples: Sample[]; track: Track }> {
-  const size = (await fh.stat()).size;
+async function parseMoov(source: ByteSource): Promise<{ movie: Movie; samples: Sample[]; track: Track }> {
+  const { size, name: path } = source;
   if (size === 0) throw new VideoError(`video file ${path} is empty (0 bytes)`, { file: path });
-  await checkFirstBox(fh, size, path);
+  await checkFirstBox(source, path);
 
   const iso = createFile();
   let movie: Movie | undefined;
@@ -70,18 +92,18 @@ async function parseMoov(fh: FileHandle, path: string): Promise<{ movie: Movie; 
     parseError = `${module}: ${message}`;
   };
   let pos = 0;
-  // Where the previous read ended: mp4box skips a free box that runs past a read as it skips
-  // media data, then stalls wanting its bytes; going back to feed that gap un-sticks it.
+  // Where the previous read ended: should mp4box stall wanting bytes before it, going back to
+  // feed that gap un-sticks it.
   let readEnd = 0;
-  while (movie === undefined && parseError === undefined && pos < size) {
-    const buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - pos));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-    if (bytesRead === 0) break;
+  // A fragmented file's samples are in the moof boxes after the moov: read on to the end for them.
+  while ((movie === undefined || movie.isFragmented) && parseError === undefined && pos < size) {
+    const bytes = await source.read(pos, await readEndAt(source, pos));
+    if (bytes.length === 0) break;
     // mp4box wants a plain ArrayBuffer tagged with its offset in the file.
-    const ab = MP4BoxBuffer.fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + bytesRead), pos);
-    const next = iso.appendBuffer(ab, pos + bytesRead >= size);
+    const ab = MP4BoxBuffer.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer, pos);
+    const next = iso.appendBuffer(ab, pos + bytes.length >= size);
     if (next > pos) {
-      readEnd = pos + bytesRead;
+      readEnd = pos + bytes.length;
       pos = next;
     } else if (readEnd < pos) {
       pos = readEnd;
@@ -102,12 +124,33 @@ async function parseMoov(fh: FileHandle, path: string): Promise<{ movie: Movie; 
   return { movie, samples, track };
 }
 
-async function checkFirstBox(fh: FileHandle, size: number, path: string): Promise<void> {
-  const head = Buffer.alloc(8);
-  await fh.read(head, 0, 8, 0);
-  const type = head.subarray(4, 8).toString("latin1");
-  if (size < 8 || !FIRST_BOXES.has(type)) {
-    throw new VideoError(`video file ${path} is not an mp4 (${size} bytes, no ftyp/moov/mdat box at the start)`, { file: path });
+/** Where the read starting at `pos` should end: the end of the box there (only the header of an mdat). */
+async function readEndAt(source: ByteSource, pos: number): Promise<number> {
+  const chunkEnd = Math.min(source.size, pos + CHUNK_BYTES);
+  const head = await source.read(pos, Math.min(source.size, pos + 16));
+  if (head.length < 8) return chunkEnd;
+  const view = new DataView(head.buffer, head.byteOffset, head.length);
+  const type = String.fromCharCode(...head.subarray(4, 8));
+  if (!/^[\x20-\x7e]{4}$/.test(type)) return chunkEnd; // not a box header: mp4box asked for the middle of one
+  let boxSize = view.getUint32(0);
+  let headerSize = 8;
+  if (boxSize === 1) {
+    if (head.length < 16) return chunkEnd;
+    boxSize = Number(view.getBigUint64(8));
+    headerSize = 16;
+  } else if (boxSize === 0) {
+    boxSize = source.size - pos; // the box runs to the end of the file
+  }
+  if (boxSize < headerSize) return chunkEnd;
+  if (type === "mdat") return pos + headerSize;
+  return Math.min(source.size, pos + boxSize);
+}
+
+async function checkFirstBox(source: ByteSource, path: string): Promise<void> {
+  const head = await source.read(0, 8);
+  const type = Buffer.from(head.subarray(4, 8)).toString("latin1");
+  if (source.size < 8 || !FIRST_BOXES.has(type)) {
+    throw new VideoError(`video file ${path} is not an mp4 (${source.size} bytes, no ftyp/moov/mdat box at the start)`, { file: path });
   }
 }
 

@@ -10,7 +10,7 @@ import type { DatasetInfo } from "../../dataset/info.js";
 import { DEFAULT_FEATURES } from "../../dataset/info.js";
 import { decodeArrowSchema, readParquet } from "../../dataset/parquet.js";
 import type { VerifyContext } from "../context.js";
-import { TOLERANCE_S, shortError } from "../context.js";
+import { TOLERANCE_S } from "../context.js";
 import type { EpisodeSignals } from "../signals.js";
 import { calibrationBounds, findJumps, summarize } from "../signals.js";
 import { checkDataSchema } from "./data-schema.js";
@@ -50,9 +50,9 @@ async function checkDataFile(ctx: VerifyContext, info: DatasetInfo, file: string
   let schema = decodeArrowSchema(meta.keyValue);
   if (!schema) {
     try {
-      schema = (await readParquet(file, { limit: 0 })).schema;
+      schema = (await readParquet(ctx.files.source(file), { limit: 0 })).schema;
     } catch (error) {
-      ctx.add("data.unreadable", `${ctx.rel(file)} cannot be read: ${shortError(error)}`, { file });
+      ctx.add("data.unreadable", `${ctx.rel(file)} cannot be read: ${ctx.errorText(error, file)}`, { file });
       return;
     }
   }

@@ -1,11 +1,10 @@
 /** meta/episodes/*.parquet: readable, LeRobot's columns, episodes in order with contiguous index ranges. */
-import fs from "node:fs";
 import path from "node:path";
 import type { EpisodeRecord } from "../../dataset/episodes.js";
 import { parseEpisodesTable } from "../../dataset/episodes.js";
 import { videoKeys } from "../../dataset/info.js";
 import type { VerifyContext } from "../context.js";
-import { shortError } from "../context.js";
+import { describeKind, shortError } from "../context.js";
 
 const REQUIRED_COLUMNS = ["episode_index", "tasks", "length", "data/chunk_index", "data/file_index", "dataset_from_index", "dataset_to_index"];
 const VIDEO_COLUMNS = ["chunk_index", "file_index", "from_timestamp", "to_timestamp"];
@@ -54,11 +53,17 @@ interface EpisodesFile { file: string; chunk: number; fileIndex: number }
 function listEpisodesFiles(ctx: VerifyContext): EpisodesFile[] | undefined {
   const dir = path.join(ctx.root, "meta", "episodes");
   const out: EpisodesFile[] = [];
+  const kind = ctx.files.kind(dir);
+  if (kind !== "directory") {
+    ctx.add("episodes.missing", kind === "file" ? "meta/episodes is a file, not a folder" : `meta/episodes ${describeKind(kind)}`, { file: dir });
+    return undefined;
+  }
   try {
-    for (const chunk of fs.readdirSync(dir).filter((d) => /^chunk-\d+$/.test(d)).sort()) {
+    const names = (folder: string) => ctx.files.list(folder).map((e) => e.name).sort();
+    for (const chunk of names(dir).filter((d) => /^chunk-\d+$/.test(d))) {
       const chunkDir = path.join(dir, chunk);
-      if (!fs.statSync(chunkDir).isDirectory()) continue;
-      for (const name of fs.readdirSync(chunkDir).filter((f) => /^file-\d+\.parquet$/.test(f)).sort()) {
+      if (ctx.files.kind(chunkDir) !== "directory") continue;
+      for (const name of names(chunkDir).filter((f) => /^file-\d+\.parquet$/.test(f))) {
         out.push({ file: path.join(chunkDir, name), chunk: Number(chunk.slice(6)), fileIndex: Number(name.slice(5, -8)) });
       }
     }

@@ -1,6 +1,6 @@
 /** Files in the dataset folder that nothing refers to (left over from a crash, an edit or a copy). */
-import fs from "node:fs";
 import path from "node:path";
+import type { DatasetFiles, DirEntry } from "../../dataset/files.js";
 import type { VerifyContext } from "../context.js";
 
 /** Files a dataset repository carries besides the data (Hub repos have a card and git attributes). */
@@ -15,7 +15,7 @@ export function checkFiles(ctx: VerifyContext): void {
     return;
   }
   const unreferenced: string[] = [];
-  walk(ctx.root, "", (rel, full, isDir) => {
+  walk(ctx.files, "", (rel, full, isDir) => {
     if (isDir) {
       if (rel === "images") {
         ctx.add("files.leftover_images", "images/ holds frames of a recording that was never encoded to video", { file: full });
@@ -36,18 +36,19 @@ export function checkFiles(ctx: VerifyContext): void {
 }
 
 /** Depth-first walk in name order; `visit` returns false to skip a directory's contents. */
-function walk(root: string, rel: string, visit: (rel: string, full: string, isDir: boolean) => boolean): void {
-  let entries: fs.Dirent[];
+function walk(files: DatasetFiles, rel: string, visit: (rel: string, full: string, isDir: boolean) => boolean): void {
+  const root = files.root;
+  let entries: DirEntry[];
   try {
-    entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+    entries = files.list(path.join(root, rel));
   } catch {
     return; // an unreadable folder: whatever is in it was reported by the check that needed it
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const childRel = rel ? `${rel}/${entry.name}` : entry.name;
     const full = path.join(root, childRel);
-    if (entry.isDirectory()) {
-      if (visit(childRel, full, true)) walk(root, childRel, visit);
+    if (entry.directory) {
+      if (visit(childRel, full, true)) walk(files, childRel, visit);
     } else {
       visit(childRel, full, false);
     }

@@ -1,25 +1,24 @@
 /** meta/info.json: present, JSON, v3.0, the schema, path templates, features and fps. */
-import fs from "node:fs";
 import path from "node:path";
 import type { DatasetInfo } from "../../dataset/info.js";
 import { CODEBASE_VERSION, DEFAULT_FEATURES, INFO_PATH, InfoVersionError, infoSchema, videoInfoOf, videoKeys } from "../../dataset/info.js";
 import { formatTemplate, resolveInside } from "../../dataset/paths.js";
 import type { VerifyContext } from "../context.js";
-import { describeKind, fileKind, shortError } from "../context.js";
+import { describeKind, shortError } from "../context.js";
 import { parsePythonJson } from "../../dataset/python-json.js";
 
 /** Parse meta/info.json into ctx.info, reporting everything that keeps it from being usable. */
 export async function checkInfo(ctx: VerifyContext): Promise<void> {
   const file = path.join(ctx.root, INFO_PATH);
   ctx.referenced.add(file);
-  const kind = fileKind(file);
+  const kind = ctx.files.kind(file);
   if (kind !== "file") {
     ctx.add(kind === "missing" ? "info.missing" : "info.unreadable", `${INFO_PATH} ${describeKind(kind)}`, { file });
     return;
   }
   let json: unknown;
   try {
-    json = parsePythonJson(await fs.promises.readFile(file, "utf8"));
+    json = parsePythonJson(await ctx.files.readText(file));
   } catch (error) {
     ctx.add("info.json", `${INFO_PATH} is not valid JSON: ${shortError(error)}`, { file });
     return;

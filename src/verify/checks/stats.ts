@@ -3,7 +3,6 @@
  * finite, consistent (min <= quantiles <= max, min <= mean <= max), camera stats in [0, 1],
  * stats.json equal to the aggregate of the episode stats, and episode stats equal to the data.
  */
-import fs from "node:fs";
 import path from "node:path";
 import type { DatasetInfo, Feature } from "../../dataset/info.js";
 import { STATS_PATH, featureSize, isDepthMap } from "../../dataset/info.js";
@@ -11,7 +10,7 @@ import { aggregateFeatureStats } from "../../dataset/stats/aggregate.js";
 import type { FeatureStats } from "../../dataset/stats/types.js";
 import { flatten } from "../../dataset/stats/types.js";
 import type { VerifyContext } from "../context.js";
-import { describeKind, fileKind, shortError } from "../context.js";
+import { describeKind, shortError } from "../context.js";
 import { parsePythonJson } from "../../dataset/python-json.js";
 
 const REQUIRED = ["min", "max", "mean", "std"] as const;
@@ -44,14 +43,14 @@ export async function checkStats(ctx: VerifyContext): Promise<void> {
 }
 
 async function readStatsJson(ctx: VerifyContext, file: string): Promise<Record<string, unknown> | undefined> {
-  const kind = fileKind(file);
+  const kind = ctx.files.kind(file);
   if (kind !== "file") {
     ctx.add(kind === "missing" ? "stats.missing" : "stats.unreadable", `${STATS_PATH} ${describeKind(kind)}`, { file });
     return undefined;
   }
   let json: unknown;
   try {
-    json = parsePythonJson(await fs.promises.readFile(file, "utf8"));
+    json = parsePythonJson(await ctx.files.readText(file));
   } catch (error) {
     ctx.add("stats.unreadable", `${STATS_PATH} is not valid JSON: ${shortError(error)}`, { file });
     return undefined;

@@ -10,7 +10,7 @@ import type { Mp4Info } from "../../dataset/video/probe.js";
 import { probeMp4 } from "../../dataset/video/probe.js";
 import { codecFamily } from "../../dataset/video/ffmpeg.js";
 import type { VerifyContext } from "../context.js";
-import { TOLERANCE_S, describeKind, fileKind, shortError } from "../context.js";
+import { TOLERANCE_S, describeKind } from "../context.js";
 import { lowerBound, nearestValue } from "../sorted.js";
 
 export interface VideoFile {
@@ -58,15 +58,15 @@ export async function checkVideos(ctx: VerifyContext): Promise<VideoFile[]> {
 
 async function probeVideo(ctx: VerifyContext, file: string, episodes: EpisodeRecord[]): Promise<Mp4Info | undefined> {
   const which = episodes.length === 1 ? `episode ${episodes[0]!.episodeIndex}` : `episodes ${episodes.map((e) => e.episodeIndex).join(", ").slice(0, 80)}`;
-  const kind = fileKind(file);
+  const kind = ctx.files.kind(file);
   if (kind !== "file") {
     ctx.add(kind === "missing" ? "videos.missing_file" : "videos.unreadable", `${ctx.rel(file)} ${describeKind(kind)} (${which})`, { file, episode: episodes[0]!.episodeIndex });
     return undefined;
   }
   try {
-    return await probeMp4(file);
+    return await probeMp4(ctx.files.source(file));
   } catch (error) {
-    ctx.add("videos.unreadable", `${shortError(error).replace(file, ctx.rel(file))} (${which})`, { file, episode: episodes[0]!.episodeIndex });
+    ctx.add("videos.unreadable", `${ctx.errorText(error, file)} (${which})`, { file, episode: episodes[0]!.episodeIndex });
     return undefined;
   }
 }
