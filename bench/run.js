@@ -1,7 +1,7 @@
 /**
  * Runs the benchmarks one after another, each in its own Node process, then prints one summary.
  *
- *   node bench/run.js                      # numeric, video, memory, verify, verify-remote, edit, hardware, record
+ *   node bench/run.js                      # numeric, video, memory, verify, verify-remote, edit, hardware, record, saves
  *   node bench/run.js numeric memory       # a subset, by name
  *   node bench/run.js --quick              # small sizes: a smoke run of everything
  *
@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseFlags, printTable } from "./common.js";
 
-const BENCHES = ["numeric", "video", "memory", "verify", "verify-remote", "edit", "hardware", "record"];
+const BENCHES = ["numeric", "video", "memory", "verify", "verify-remote", "edit", "hardware", "record", "saves"];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { quick, words } = parseFlags();
 

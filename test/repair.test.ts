@@ -91,7 +91,10 @@ async function keyValue(file: string): Promise<Map<string, string>> {
 /** Hide the last frames of an mp4 from decoders: its edit list ends 50 ms early (as verify-corruptions does). */
 function shortenEditList(file: string): void {
   const bytes = fs.readFileSync(file);
-  const at = bytes.lastIndexOf("elst") + 12;
+  // The live moov is the file's first one (free boxes may hold older copies after it).
+  let moov = 0;
+  while (bytes.toString("latin1", moov + 4, moov + 8) !== "moov") moov += bytes.readUInt32BE(moov);
+  const at = bytes.indexOf("elst", moov) + 12;
   bytes.writeUInt32BE(bytes.readUInt32BE(at) - 50, at);
   fs.writeFileSync(file, bytes);
 }

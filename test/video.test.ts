@@ -275,8 +275,8 @@ describe.each(codecCases)("video with $vcodec", ({ vcodec, codec, ffmpeg }) => {
     }
     expect(await probePixelFormat(ffmpeg as FfmpegInfo, target())).toBe("yuv420p");
     // Appended in place: clip A as written, its old moov turned into free space, clip B's media,
-    // and one moov (last) describing both.
-    expect(await topLevelBoxes(target())).toEqual(["ftyp", "free", "mdat", "free", "mdat", "moov"]);
+    // and one moov describing both, with free space after it for the next moov to grow into.
+    expect(await topLevelBoxes(target())).toEqual(["ftyp", "free", "mdat", "free", "mdat", "moov", "free"]);
     // ffmpeg's own demuxer (what PyAV/torchcodec use) counts every frame too.
     const counted = await runFfmpeg(ffmpeg as FfmpegInfo, ["-hide_banner", "-i", target(), "-map", "0:v", "-c", "copy", "-f", "null", "-"]);
     expect(counted.code).toBe(0);
@@ -292,12 +292,14 @@ describe.each(codecCases)("video with $vcodec", ({ vcodec, codec, ffmpeg }) => {
     const copy = path.join(tmp, vcodec, "interrupted.mp4");
     const bytes = await readFile(target());
     let pos = 0;
-    const frees: number[] = [];
+    const boxes: [string, number][] = [];
     while (pos + 8 <= bytes.length) {
-      if (bytes.toString("latin1", pos + 4, pos + 8) === "free") frees.push(pos);
+      boxes.push([bytes.toString("latin1", pos + 4, pos + 8), pos]);
       pos += bytes.readUInt32BE(pos);
     }
-    const oldMoov = frees[frees.length - 1]!;
+    // The old moov: the free box right before clip B's mdat.
+    const lastMdat = boxes.map(([t]) => t).lastIndexOf("mdat");
+    const oldMoov = boxes[lastMdat - 1]![1];
     bytes.write("moov", oldMoov + 4, "latin1");
     await writeFile(copy, bytes);
     const counted = await runFfmpeg(ffmpeg as FfmpegInfo, ["-hide_banner", "-i", copy, "-map", "0:v", "-c", "copy", "-f", "null", "-"]);

@@ -178,14 +178,15 @@ describe("a saveEpisode that fails", () => {
     await record(0, 6);
     await writer.saveEpisode();
     const video = path.join(root, "videos/observation.images.front/chunk-000/file-000.mp4");
-    const before = fs.readFileSync(video);
+    const files = [video, path.join(root, "data/chunk-000/file-000.parquet"), path.join(root, "meta/episodes/chunk-000/file-000.parquet"), path.join(root, "meta/stats.json")];
+    const before = files.map((f) => fs.readFileSync(f));
 
-    // Block the staged copy of the data file: the save fails after the video was appended.
-    const blocker = path.join(root, "data/chunk-000", `.file-000.parquet.${process.pid}.staged`);
+    // Block the staged info.json: the save fails after the video, data and metadata were staged.
+    const blocker = path.join(root, "meta", `.info.json.${process.pid}.staged`);
     fs.mkdirSync(blocker);
     await record(9, 5);
     await expect(writer.saveEpisode()).rejects.toThrow();
-    expect(fs.readFileSync(video).equals(before)).toBe(true);
+    for (const [i, f] of files.entries()) expect(fs.readFileSync(f).equals(before[i]!), f).toBe(true);
     expect((await openDataset(root)).numEpisodes).toBe(1);
     await expect(writer.addFrame(makeFrame(1, 0, ["front"], 96, 64, "t"))).rejects.toThrow(/discardEpisode/);
 

@@ -10,7 +10,15 @@ export function stagingPath(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.staged`);
 }
 
-export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+/** A file written and synced under its staging name; commit() renames it into place. */
+export interface StagedFile {
+  commit(): Promise<void>;
+  /** Remove the staged file if it was not renamed. */
+  abort(): Promise<void>;
+  readonly committed: boolean;
+}
+
+export async function stageFileAtomic(target: string, data: Uint8Array | string): Promise<StagedFile> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const staged = stagingPath(target);
   const handle = await fs.promises.open(staged, "w");
@@ -20,5 +28,17 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
   } finally {
     await handle.close();
   }
-  await fs.promises.rename(staged, target);
+  let committed = false;
+  return {
+    commit: async () => {
+      await fs.promises.rename(staged, target);
+      committed = true;
+    },
+    abort: async () => { if (!committed) await fs.promises.rm(staged, { force: true }); },
+    get committed() { return committed; },
+  };
+}
+
+export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+  await (await stageFileAtomic(target, data)).commit();
 }

@@ -16,6 +16,7 @@ const FILE_NUM_ROWS = 3;
 const FILE_ROW_GROUPS = 4;
 const FILE_SCHEMA = 2;
 const RG_COLUMNS = 1;
+const RG_NUM_ROWS = 3;
 const RG_FILE_OFFSET = 5;
 const RG_ORDINAL = 7;
 const CC_FILE_OFFSET = 2;
@@ -84,72 +85,144 @@ function sameSchema(a: ThriftStruct, b: ThriftStruct): boolean {
 }
 
 /**
+ * How to turn a parquet file into another in place (parquet-tail.ts writes it): keep its bytes
+ * before `from`, write `tail` there and cut the file after it. Until the cut, `rescue` keeps the
+ * file valid with its current rows: a footer for them (with a copy of the bytes between `from`
+ * and the current footer, which the tail overwrites), to be written past everything else.
+ */
+export interface ParquetTailPlan {
+  from: number;
+  tail: Uint8Array;
+  /** End of the current column data: the bytes [from, movedEnd) are what rescue() copies. */
+  movedEnd: number;
+  /** The bytes that, written at `at`, end a valid file with the current rows; `moved` = the file's bytes [from, movedEnd). */
+  rescue(at: number, moved: Uint8Array): Uint8Array;
+  /** The appender for the file once the plan is written. */
+  next: ParquetAppender;
+}
+
+/**
  * A parquet file being grown one row group at a time. Its footer is parsed once; each row group
  * is kept already encoded, so an append costs the new row group plus concatenating the footer,
- * however many row groups the file has.
+ * however many row groups the file has. Immutable: a plan hands back the appender of the result.
  */
 export class ParquetAppender {
   private constructor(
     /** Footer fields other than num_rows and row_groups. */
     private readonly head: ThriftStruct,
-    private rowGroups: Uint8Array[],
-    private numRows: bigint,
+    private readonly rowGroups: readonly Uint8Array[],
+    /** Rows and file offset where the column data of each row group starts. */
+    private readonly groupRows: readonly bigint[],
+    private readonly groupStarts: readonly number[],
     /** Where the column data (and page indexes) of the file end and its footer begins. */
-    private dataEnd: number,
+    private readonly dataEnd: number,
   ) {}
 
   static fromFile(bytes: Uint8Array): ParquetAppender {
     const { footer, footerStart } = parse(bytes, "the parquet file");
-    const rowGroups = (listItems(footer, FILE_ROW_GROUPS) as ThriftStruct[]).map((rg) => {
+    const groups = listItems(footer, FILE_ROW_GROUPS) as ThriftStruct[];
+    const rowGroups = groups.map((rg) => {
       dropPageIndex(rg);
       return encodeStruct(rg);
     });
     const head: ThriftStruct = { kind: "struct", fields: footer.fields.filter((f) => f.id !== FILE_ROW_GROUPS && f.id !== FILE_NUM_ROWS) };
-    return new ParquetAppender(head, rowGroups, field(footer, FILE_NUM_ROWS)!.value as bigint, footerStart);
+    // A row group starts where its first page does; the first one right after the leading magic.
+    const starts = groups.map((rg, i) => (i === 0 ? 4 : rowGroupSpan(rg).start));
+    return new ParquetAppender(head, rowGroups, groups.map((rg) => field(rg, RG_NUM_ROWS)!.value as bigint), starts, footerStart);
+  }
+
+  get rowGroupCount(): number { return this.rowGroups.length; }
+  /** Rows in each row group, in order. */
+  get rowGroupRows(): number[] { return this.groupRows.map(Number); }
+  /** The file's size as this appender describes it. */
+  get fileSize(): number { return this.dataEnd + this.footerBytes(this.rowGroups, this.groupRows).length; }
+
+  /** Append `addition`'s row groups after the file's. */
+  plan(addition: Uint8Array): ParquetTailPlan {
+    return this.planReplace(this.rowGroups.length, addition);
   }
 
   /**
-   * The bytes that turn the file into one with `addition`'s row groups appended: write `tail`
-   * at offset `at` and cut the file there. `commit()` records the append once it is on disk.
+   * Keep the first `keep` row groups and put `addition`'s row groups (if any) after them: the
+   * episodes metadata re-encodes its last, still filling row group this way, and undo and resume
+   * drop row groups a save left behind.
    */
-  plan(addition: Uint8Array): { at: number; tail: Uint8Array; commit(): void } {
-    const b = parse(addition, "the parquet file to append");
-    if (!sameSchema(this.head, b.footer)) throw new Error("cannot append parquet row groups: the schemas differ");
-    const shift = BigInt(this.dataEnd - 4);
-    const added = (listItems(b.footer, FILE_ROW_GROUPS) as ThriftStruct[]).map((rg, i) => {
-      shiftRowGroup(rg, shift);
-      dropPageIndex(rg);
-      const ordinal = field(rg, RG_ORDINAL);
-      if (ordinal) ordinal.value = this.rowGroups.length + i;
-      return encodeStruct(rg);
-    });
-    const rowGroups = [...this.rowGroups, ...added];
-    const numRows = this.numRows + (field(b.footer, FILE_NUM_ROWS)!.value as bigint);
-    const footer: ThriftStruct = {
+  planReplace(keep: number, addition?: Uint8Array): ParquetTailPlan {
+    if (!Number.isInteger(keep) || keep < (addition ? 0 : 1) || keep > this.rowGroups.length) {
+      throw new Error(`cannot keep ${keep} of ${this.rowGroups.length} row groups`);
+    }
+    const from = keep < this.rowGroups.length ? this.groupStarts[keep]! : this.dataEnd;
+    let body: Uint8Array = new Uint8Array(0);
+    const added: Uint8Array[] = [];
+    const addedRows: bigint[] = [];
+    const addedStarts: number[] = [];
+    if (addition) {
+      const b = parse(addition, "the parquet file to append");
+      if (!sameSchema(this.head, b.footer)) throw new Error("cannot append parquet row groups: the schemas differ");
+      // The addition's column data starts after its 4-byte magic; here it starts at `from`.
+      const shift = BigInt(from - 4);
+      for (const [i, rg] of (listItems(b.footer, FILE_ROW_GROUPS) as ThriftStruct[]).entries()) {
+        shiftRowGroup(rg, shift);
+        dropPageIndex(rg);
+        const ordinal = field(rg, RG_ORDINAL);
+        if (ordinal) ordinal.value = keep + i;
+        added.push(encodeStruct(rg));
+        addedRows.push(field(rg, RG_NUM_ROWS)!.value as bigint);
+        addedStarts.push(i === 0 ? from : rowGroupSpan(rg).start);
+      }
+      body = addition.subarray(4, b.footerStart);
+    }
+    const rowGroups = [...this.rowGroups.slice(0, keep), ...added];
+    const groupRows = [...this.groupRows.slice(0, keep), ...addedRows];
+    const footer = this.footerBytes(rowGroups, groupRows);
+    const tail = new Uint8Array(body.length + footer.length);
+    tail.set(body, 0);
+    tail.set(footer, body.length);
+    const next = new ParquetAppender(this.head, rowGroups, groupRows, [...this.groupStarts.slice(0, keep), ...addedStarts], from + body.length);
+    return {
+      from, tail, movedEnd: this.dataEnd, next,
+      rescue: this.rescueFor(keep, from),
+    };
+  }
+
+  /**
+   * Put back bytes an earlier plan replaced (undo): the file from `from` on becomes `bytes`
+   * again, which `previous` describes.
+   */
+  planRestore(from: number, bytes: Uint8Array, previous: ParquetAppender): ParquetTailPlan {
+    const keep = this.groupStarts.filter((start) => start < from).length;
+    return { from, tail: bytes, movedEnd: this.dataEnd, next: previous, rescue: this.rescueFor(keep, from) };
+  }
+
+  /** This file's rows, with the row groups from `keep` on moved (with their bytes) to `at`. */
+  private rescueFor(keep: number, from: number): ParquetTailPlan["rescue"] {
+    return (at, moved) => {
+      if (moved.length !== this.dataEnd - from) throw new Error(`rescue needs the ${this.dataEnd - from} bytes before the footer, got ${moved.length}`);
+      const shift = BigInt(at - from);
+      const relocated = this.rowGroups.slice(keep).map((bytes) => {
+        const rg = new CompactReader(bytes).readStruct();
+        shiftRowGroup(rg, shift);
+        return encodeStruct(rg);
+      });
+      return concat([moved, this.footerBytes([...this.rowGroups.slice(0, keep), ...relocated], this.groupRows)]);
+    };
+  }
+
+  /** Footer, its length and the closing magic for these row groups. */
+  private footerBytes(rowGroups: readonly Uint8Array[], groupRows: readonly bigint[]): Uint8Array {
+    const footer = encodeStruct({
       kind: "struct",
       fields: [
         ...this.head.fields,
-        { id: FILE_NUM_ROWS, type: TType.I64, value: numRows },
-        { id: FILE_ROW_GROUPS, type: TType.List, value: { kind: "encoded-list", elemType: TType.Struct, count: rowGroups.length, bytes: concat(rowGroups) } },
+        { id: FILE_NUM_ROWS, type: TType.I64, value: groupRows.reduce((a, b) => a + b, 0n) },
+        { id: FILE_ROW_GROUPS, type: TType.List, value: { kind: "encoded-list", elemType: TType.Struct, count: rowGroups.length, bytes: concat([...rowGroups]) } },
       ],
-    };
-    const footerBytes = encodeStruct(footer);
-    const body = addition.subarray(4, b.footerStart);
-    const tail = new Uint8Array(body.length + footerBytes.length + 8);
-    tail.set(body, 0);
-    tail.set(footerBytes, body.length);
-    new DataView(tail.buffer).setUint32(body.length + footerBytes.length, footerBytes.length, true);
-    tail.set(MAGIC, body.length + footerBytes.length + 4);
-    const at = this.dataEnd;
-    return {
-      at,
-      tail,
-      commit: () => {
-        this.rowGroups = rowGroups;
-        this.numRows = numRows;
-        this.dataEnd = at + body.length;
-      },
-    };
+    });
+    const out = new Uint8Array(footer.length + 8);
+    out.set(footer, 0);
+    new DataView(out.buffer).setUint32(footer.length, footer.length, true);
+    out.set(MAGIC, footer.length + 4);
+    return out;
   }
 }
 
@@ -171,10 +244,10 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 /** `base` with the row groups of `addition` appended after its own (whole files in memory). */
 export function appendRowGroups(base: Uint8Array, addition: Uint8Array): Uint8Array {
-  const { at, tail } = ParquetAppender.fromFile(base).plan(addition);
-  const out = new Uint8Array(at + tail.length);
-  out.set(base.subarray(0, at), 0);
-  out.set(tail, at);
+  const { from, tail } = ParquetAppender.fromFile(base).plan(addition);
+  const out = new Uint8Array(from + tail.length);
+  out.set(base.subarray(0, from), 0);
+  out.set(tail, from);
   return out;
 }
 
@@ -231,7 +304,6 @@ export class ParquetConcat {
   }
 }
 
-const RG_NUM_ROWS = 3;
 /** ColumnMetaData: total_compressed_size, data/index/dictionary page offsets, bloom filter offset and length. */
 const CMD_TOTAL_COMPRESSED = 7;
 const CMD_PAGE_OFFSETS = [9, 10, 11];

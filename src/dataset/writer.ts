@@ -20,7 +20,7 @@ import {
   dataColumnKeys, featureSize, parseInfo, toPythonJson, videoInfoOf, videoKeys,
 } from "./info.js";
 import { encodeParquet } from "./parquet.js";
-import { ParquetAppender } from "./parquet-append.js";
+import { AppendedParquetFile } from "./appended-parquet.js";
 import { formatTemplate, nextChunkFile, resolveInside } from "./paths.js";
 import { openDataset } from "./reader.js";
 import type { TypedArray } from "./schema.js";
@@ -29,10 +29,12 @@ import { encodePng } from "./png.js";
 import type { DatasetStats } from "./stats.js";
 import { ImageStatsAccumulator, aggregateStats, computeNumericStats, statsToPythonJson } from "./stats.js";
 import { buildTasksTable } from "./tasks.js";
-import { stagingPath, writeFileAtomic } from "./atomic.js";
+import { stageFileAtomic, writeFileAtomic } from "./atomic.js";
+import type { SaveStep } from "./save-transaction.js";
+import { SaveTransaction } from "./save-transaction.js";
+import { trimToCommitted } from "./resume-trim.js";
 import { acquireWriterLock, releaseWriterLock } from "./lock.js";
 import type { FfmpegInfo } from "./video/index.js";
-import type { AppendUndo } from "./video/append.js";
 import type { ResolvedEncoderSettings, VideoEncoderSettings } from "./video/index.js";
 import {
   EpisodeVideoEncoder, appendClip, codecFamily, encoderSettingsFromInfo, findFfmpeg, probeMp4, resolveEncoderSettings, resolveVideoCodec, videoFeatureInfo,
@@ -108,6 +110,8 @@ interface CameraState {
 }
 
 const MIB = 1024 * 1024;
+/** Episodes per row group of the episodes metadata (LeRobot flushes its metadata buffer every 10). */
+const META_GROUP_ROWS = 10;
 const TMP_DIR = ".lerobot-ts/tmp";
 
 export class DatasetWriter {
@@ -125,13 +129,16 @@ export class DatasetWriter {
   /** Frames and bytes of the current data file, for the size-limit estimate. */
   private dataFileFrames = 0;
   private dataFileBytes = 0;
-  /** The current data file's footer, kept so an episode is appended without re-reading it. */
-  private dataAppender: ParquetAppender | undefined;
+  /** The current data file: one row group per episode, appended in place. */
+  private dataFile: AppendedParquetFile | undefined;
   /**
-   * Rows of the current episodes metadata file. That file is re-encoded whole at each save: it
-   * is small, and one row group per episode would cost ~30 KB of per-column overhead each.
+   * The current episodes metadata file. Its rows go in row groups of META_GROUP_ROWS episodes
+   * (one per episode would cost ~15 KB of per-column footer each): a save re-encodes only the
+   * last, still filling row group, so it costs O(META_GROUP_ROWS), not O(file).
    */
-  private metaRows: EpisodeRecord[] = [];
+  private metaFile: AppendedParquetFile | undefined;
+  /** Rows of the metadata file's last row group (the one still filling). */
+  private metaOpenRows: EpisodeRecord[] = [];
   private metaFileBytes = 0;
 
   private constructor(
@@ -217,6 +224,9 @@ export class DatasetWriter {
     await fs.promises.rm(path.join(root, TMP_DIR), { recursive: true, force: true });
     await removeStagedFiles(root);
     const infoFile = path.join(root, INFO_PATH);
+    // info.json is the commit point: drop what a save killed before its commit left behind.
+    const committedInfo = await readBareInfo(infoFile);
+    if (committedInfo) await trimToCommitted(root, committedInfo);
     let info: DatasetInfo;
     let tasks: string[] = [];
     let stats: DatasetStats | undefined;
@@ -330,17 +340,17 @@ export class DatasetWriter {
     this.assertOpen();
     const length = this.buffer.size;
     if (length === 0) throw new DatasetError("saveEpisode: the episode has no frames");
-    const undos: AppendUndo[] = [];
+    const transaction = new SaveTransaction();
     try {
-      return await this.saveEpisodeSteps(length, undos);
+      return await this.saveEpisodeSteps(length, transaction);
     } catch (error) {
-      for (const append of undos.reverse()) await append.undo().catch(() => {});
+      await transaction.rollback();
       this.saveFailure = error as Error;
       throw error;
     }
   }
 
-  private async saveEpisodeSteps(length: number, undos: AppendUndo[]): Promise<SavedEpisode> {
+  private async saveEpisodeSteps(length: number, transaction: SaveTransaction): Promise<SavedEpisode> {
     const episodeIndex = this.info.total_episodes;
     const fromIndex = this.info.total_frames;
 
@@ -367,10 +377,8 @@ export class DatasetWriter {
       const estimate = this.dataFileBytes + (this.dataFileBytes / this.dataFileFrames) * length;
       if (estimate >= this.info.data_files_size_in_mb * MIB) this.rotateData();
     }
-    const dataFile = this.dataPath(this.dataCursor);
+    const dataFile = this.dataFile ?? new AppendedParquetFile(this.dataPath(this.dataCursor));
     const episodeBytes = encodeParquet(new arrow.Table([batch]));
-    await breathe();
-    const dataPlan = this.dataCursor.exists ? this.planDataAppend(dataFile, episodeBytes) : undefined;
     await breathe();
 
     // Videos: append each clip to its camera's current file (atomically) and read back where it landed.
@@ -378,7 +386,7 @@ export class DatasetWriter {
     const videoFiles: Record<string, string> = {};
     const videoCursors = new Map<CameraState, FileCursor>();
     await Promise.all(this.cameras.map(async (camera) => {
-      const { location, file, cursor } = await this.appendVideo(camera, clips.get(camera.key)!, length, undos);
+      const { location, file, cursor } = await this.appendVideo(camera, clips.get(camera.key)!, length, transaction);
       videoLocations[camera.key] = location;
       videoFiles[camera.key] = file;
       videoCursors.set(camera, cursor);
@@ -387,9 +395,7 @@ export class DatasetWriter {
     const videoAppend = lap();
 
     // Episode metadata row.
-    if (this.metaCursor.exists && this.metaRows.length > 0 && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) {
-      this.rotateMeta();
-    }
+    if (this.metaFile && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) this.rotateMeta();
     const record: EpisodeRecord = {
       episodeIndex, tasks: episodeTasks, length,
       dataChunkIndex: this.dataCursor.chunk, dataFileIndex: this.dataCursor.file,
@@ -397,10 +403,13 @@ export class DatasetWriter {
       videos: videoLocations, stats: episodeStats,
       metaChunkIndex: this.metaCursor.chunk, metaFileIndex: this.metaCursor.file,
     };
-    const metaFile = this.metaPath(this.metaCursor);
-    const metaRows = [...this.metaRows, record];
+    const metaFile = this.metaFile ?? new AppendedParquetFile(this.metaPath(this.metaCursor));
+    // The last row group is re-encoded with the new row until it holds META_GROUP_ROWS.
+    const sealed = this.metaOpenRows.length >= META_GROUP_ROWS;
+    const metaOpenRows = sealed ? [record] : [...this.metaOpenRows, record];
+    const metaKeep = metaFile.rowGroupRows.length - (sealed || this.metaOpenRows.length === 0 ? 0 : 1);
     await breathe();
-    const metaBytes = encodeParquet(buildEpisodesTable(metaRows, this.info.features));
+    const metaBytes = encodeParquet(buildEpisodesTable(metaOpenRows, this.info.features));
     await breathe();
 
     const tasks = [...this.tasks, ...newTasks];
@@ -416,34 +425,39 @@ export class DatasetWriter {
 
     const metadata = lap();
 
-    // Commit: every file in place, info.json last.
-    let dataFileBytes = episodeBytes.length;
-    if (dataPlan) dataFileBytes = await writeAppended(dataFile, dataPlan);
-    else await writeFileAtomic(dataFile, episodeBytes);
-    await writeFileAtomic(metaFile, metaBytes);
+    // Stage every file where no reader looks yet, then switch them with one system call each
+    // (tasks, data, episodes, stats, info.json: the commit point, last). Until then the dataset
+    // is the old one: the mp4 frames appended above belong to no episode, which verify only warns about.
     if (newTasks.length > 0 || !fs.existsSync(path.join(this.root, TASKS_PATH))) {
-      await writeFileAtomic(path.join(this.root, TASKS_PATH), encodeParquet(buildTasksTable(tasks)));
+      transaction.add(await stageReplacement(path.join(this.root, TASKS_PATH), encodeParquet(buildTasksTable(tasks))));
     }
-    await writeFileAtomic(path.join(this.root, STATS_PATH), statsToPythonJson(stats));
-    await writeFileAtomic(path.join(this.root, INFO_PATH), toPythonJson(info));
+    const dataPiece = await dataFile.stage(episodeBytes);
+    transaction.add(dataPiece.step);
+    const metaPiece = await metaFile.stage(metaBytes, metaKeep);
+    transaction.add(metaPiece.step);
+    transaction.add(await stageReplacement(path.join(this.root, STATS_PATH), statsToPythonJson(stats)));
+    transaction.add(await stageReplacement(path.join(this.root, INFO_PATH), toPythonJson(info)));
+    await transaction.commitAll();
 
     // Only now, with everything on disk, move the in-memory state forward.
     for (const [camera, cursor] of videoCursors) camera.cursor = cursor;
     Object.assign(this.info, info);
     for (const t of newTasks) this.taskIndex.set(t, this.tasks.push(t) - 1);
     this.stats = stats;
+    dataPiece.accept();
+    metaPiece.accept();
+    this.dataFile = dataFile;
     this.dataFileFrames += length;
-    this.dataFileBytes = dataFileBytes;
-    if (dataPlan) dataPlan.commit();
-    else this.dataAppender = ParquetAppender.fromFile(episodeBytes);
+    this.dataFileBytes = dataPiece.size;
     this.dataCursor.exists = true;
-    this.metaRows = metaRows;
-    this.metaFileBytes = metaBytes.length;
+    this.metaFile = metaFile;
+    this.metaOpenRows = metaOpenRows;
+    this.metaFileBytes = metaPiece.size;
     this.metaCursor.exists = true;
     await this.resetEpisode();
     const commit = lap();
     const timingsMs = { encoderFlush, stats: statsMs, videoAppend, metadata, commit, total: Math.round((performance.now() - started) * 10) / 10 };
-    return { episodeIndex, length, tasks: episodeTasks, dataFile, videoFiles, timingsMs };
+    return { episodeIndex, length, tasks: episodeTasks, dataFile: dataFile.path, videoFiles, timingsMs };
   }
 
   /** Throw away the episode being recorded (frames, partial videos); the next take reuses its index. */
@@ -503,7 +517,7 @@ export class DatasetWriter {
    * passed) and read back where the episode landed. The camera's cursor is not moved here: the
    * caller moves it once the whole save is committed.
    */
-  private async appendVideo(camera: CameraState, clip: string, length: number, undos: AppendUndo[]): Promise<{ location: EpisodeVideoLocation; file: string; cursor: FileCursor }> {
+  private async appendVideo(camera: CameraState, clip: string, length: number, transaction: SaveTransaction): Promise<{ location: EpisodeVideoLocation; file: string; cursor: FileCursor }> {
     const cursor = { ...camera.cursor };
     const clipBytes = (await fs.promises.stat(clip)).size;
     if (cursor.exists) {
@@ -513,19 +527,28 @@ export class DatasetWriter {
       }
     }
     const target = this.videoPath(camera.key, cursor);
-    const framesBefore = cursor.exists ? (await probeMp4(target)).frameCount : 0;
-    undos.push(await appendClip({ ffmpeg: this.ffmpeg!, target, clip }));
-    const probe = await probeMp4(target);
-    if (probe.frameCount !== framesBefore + length) {
-      throw new DatasetError(`${target} has ${probe.frameCount} frames after appending ${length} to ${framesBefore}`, { file: target });
+    // The clip's frames and times, read while it is small.
+    const clipProbe = await probeMp4(clip);
+    if (clipProbe.frameCount !== length) throw new DatasetError(`${clip} has ${clipProbe.frameCount} frames for an episode of ${length}`, { file: clip });
+    const appended = await appendClip({ ffmpeg: this.ffmpeg!, target, clip });
+    transaction.done(() => appended.undo());
+    const at = (fromTimestampS: number, toTimestampS: number): EpisodeVideoLocation => ({ chunkIndex: cursor.chunk, fileIndex: cursor.file, fromTimestampS, toTimestampS });
+    let location: EpisodeVideoLocation;
+    if (appended.before) {
+      // Appended in place: the clip starts where the file's frames ended (the sum of their
+      // durations), read from the sample tables the append already parsed; probing the whole,
+      // growing file here made every save O(file).
+      const { ticks, timescale } = appended.before;
+      const ticksOf = (seconds: number) => Math.round(seconds * timescale);
+      location = at((ticks + ticksOf(clipProbe.timestampsS[0]!)) / timescale, (ticks + ticksOf(clipProbe.durationS)) / timescale);
+    } else if (!cursor.exists) {
+      location = at(0, clipProbe.durationS);
+    } else {
+      // Remuxed by ffmpeg: read back where the episode landed.
+      const probe = await probeMp4(target);
+      location = at(probe.timestampsS[probe.frameCount - length]!, probe.durationS);
     }
-    // Where the episode starts and ends, read from the encoded file itself.
-    const fromTimestampS = framesBefore === 0 ? 0 : probe.timestampsS[framesBefore]!;
-    return {
-      location: { chunkIndex: cursor.chunk, fileIndex: cursor.file, fromTimestampS, toTimestampS: probe.durationS },
-      file: target,
-      cursor: { ...cursor, exists: true },
-    };
+    return { location, file: target, cursor: { ...cursor, exists: true } };
   }
 
   private async fillVideoInfo(info: DatasetInfo, files: Record<string, string>): Promise<void> {
@@ -561,16 +584,8 @@ export class DatasetWriter {
     return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length, children }));
   }
 
-  private planDataAppend(file: string, episodeBytes: Uint8Array): { at: number; tail: Uint8Array; commit(): void } {
-    try {
-      return this.dataAppender!.plan(episodeBytes);
-    } catch (error) {
-      throw new DatasetError(`cannot append to ${file}: ${(error as Error).message}`, { file, cause: error });
-    }
-  }
-
   private rotateData(): void {
-    this.dataAppender = undefined;
+    this.dataFile = undefined;
     Object.assign(this.dataCursor, nextChunkFile(this.dataCursor.chunk, this.dataCursor.file, this.info.chunks_size), { exists: false });
     this.dataFileFrames = 0;
     this.dataFileBytes = 0;
@@ -578,7 +593,8 @@ export class DatasetWriter {
 
   private rotateMeta(): void {
     Object.assign(this.metaCursor, nextChunkFile(this.metaCursor.chunk, this.metaCursor.file, this.info.chunks_size), { exists: false });
-    this.metaRows = [];
+    this.metaFile = undefined;
+    this.metaOpenRows = [];
     this.metaFileBytes = 0;
   }
 
@@ -611,24 +627,18 @@ export class DatasetWriter {
   }
 }
 
-/**
- * Append to a data file crash-safely: copy it beside itself (a kernel copy, no JS buffers),
- * write the new row group and footer over the copy's footer, then rename the copy into place.
- * Returns the new file size.
- */
-async function writeAppended(file: string, plan: { at: number; tail: Uint8Array }): Promise<number> {
-  const staged = stagingPath(file);
-  await fs.promises.copyFile(file, staged);
-  const handle = await fs.promises.open(staged, "r+");
-  try {
-    await handle.write(plan.tail, 0, plan.tail.length, plan.at);
-    await handle.truncate(plan.at + plan.tail.length);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.promises.rename(staged, file);
-  return plan.at + plan.tail.length;
+/** A small file (tasks, stats, info) staged beside its name; undo puts back what was there. */
+async function stageReplacement(target: string, content: Uint8Array | string): Promise<SaveStep> {
+  const previous = await fs.promises.readFile(target).catch(() => undefined);
+  const staged = await stageFileAtomic(target, content);
+  return {
+    commit: () => staged.commit(),
+    undo: async () => {
+      if (!staged.committed) await staged.abort();
+      else if (previous) await writeFileAtomic(target, previous);
+      else await fs.promises.rm(target, { force: true });
+    },
+  };
 }
 
 function imageAccumulators(features: Record<string, Feature>): Map<string, ImageStatsAccumulator> {

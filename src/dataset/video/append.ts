@@ -12,9 +12,13 @@ import { runFfmpeg } from "./ffmpeg.js";
 import type { FfmpegInfo } from "./ffmpeg.js";
 import { probeMp4 } from "./probe.js";
 import { NotAppendableError, appendMp4InPlace } from "./mp4-append.js";
+import type { AppendedTiming } from "./mp4-append.js";
 
-/** Undo an append (see appendClip). */
-export interface AppendUndo { undo(): Promise<void> }
+/**
+ * Undo an append (see appendClip); for an in-place append also what the file held before it,
+ * so the caller knows where the clip starts without parsing the whole file again.
+ */
+export interface AppendUndo { undo(): Promise<void>; before?: AppendedTiming }
 
 /**
  * Returns how to take the clip back out, for a dataset save that fails after its videos were

@@ -1,28 +1,35 @@
 /**
  * Append an episode clip to a dataset mp4 in place, in time proportional to the clip: the clip's
- * media data is added at the end of the file and followed by a new `moov` whose sample tables
- * are the old ones plus the clip's; the old `moov` becomes a `free` box. Nothing already in the
- * file is copied, unlike a concat remux, which rewrites the whole file on every episode.
+ * media data is copied into a hole or at the end of the file, and a new `moov` (the old sample
+ * tables plus the clip's) is written where mp4-space.ts says, reusing the space of older moovs;
+ * the old `moov` becomes a `free` box. Nothing already in the file is copied, unlike a concat
+ * remux, which rewrites the whole file on every episode.
  *
- * Crash safety: until the last 4-byte write turns the old `moov` into `free`, the file still
- * starts with the old `moov`, and ffmpeg (hence PyAV/torchcodec) uses the first `moov` it meets,
- * so an interrupted append leaves the earlier episodes readable.
+ * Crash safety: ffmpeg (hence PyAV/torchcodec) and mp4box use the first `moov` of a file. New
+ * bytes are written where no box header points (inside free boxes, or past the end behind a
+ * zero header, which reads as a box to the end of the file) before the one write that reveals
+ * them; the new moov becomes the first moov in one write (its header, or the old moov's type
+ * turned to `free`). So a kill between any two writes leaves a playable file with at least the
+ * episodes before the append.
  *
  * Only files this module understands are appended (one video track, same sample description and
  * timescale, a single edit); anything else throws NotAppendableError and the caller remuxes.
  */
 import fs from "node:fs";
-import type { Box, Track } from "./mp4-boxes.js";
+import type { Box, TopBox, Track } from "./mp4-boxes.js";
 import {
   Mp4LayoutError, buildTable, chunkOffsets, child, describe, durationField, need, readMoov, sampleDescriptionKey, serialize,
   singleEdit, tableRows, topLevelBoxes,
 } from "./mp4-boxes.js";
+import type { Zone } from "./mp4-space.js";
+import { boxHeader, mergeFreeBoxes, placeMoov, withinPage, zoneOf } from "./mp4-space.js";
+import { sampleLayout, setChunks } from "./mp4-rechunk.js";
 
 /** A file the in-place appender cannot handle: the caller remuxes with ffmpeg instead. */
 export { Mp4LayoutError as NotAppendableError };
 
-/** The merged moov for `base` followed by `clip`, whose chunk offsets move by `shift`. */
-function mergeMoov(base: Track, clip: Track, shift: bigint): Buffer {
+/** Throws NotAppendableError unless `clip` can follow `base` in one track (checked before any write). */
+function assertAppendable(base: Track, clip: Track): void {
   if (!sampleDescriptionKey(need(base.stbl, "stsd").raw!).equals(sampleDescriptionKey(need(clip.stbl, "stsd").raw!))) throw new Mp4LayoutError("the clip was encoded with a different sample description");
   const mdhd = (t: Track) => durationField(need(need(t.trak, "mdia"), "mdhd"));
   const mvhd = (t: Track) => durationField(need(t.moov, "mvhd"));
@@ -36,6 +43,17 @@ function mergeMoov(base: Track, clip: Track, shift: bigint): Buffer {
   const hasStss = (t: Track) => child(t.stbl, "stss") !== undefined;
   const hasSdtp = (t: Track) => child(t.stbl, "sdtp") !== undefined;
   if (hasCtts(base) !== hasCtts(clip) || hasStss(base) !== hasStss(clip) || hasSdtp(base) !== hasSdtp(clip)) throw new Mp4LayoutError("the clip's sample tables differ in kind");
+}
+
+/** The merged moov for `base` followed by `clip`, whose chunk offsets move by `shift`. */
+function mergeMoov(base: Track, clip: Track, shift: bigint): Buffer {
+  assertAppendable(base, clip);
+  const mdhd = (t: Track) => durationField(need(need(t.trak, "mdia"), "mdhd"));
+  const mvhd = (t: Track) => durationField(need(t.moov, "mvhd"));
+  const baseEdit = singleEdit(base.trak);
+  const hasCtts = (t: Track) => child(t.stbl, "ctts") !== undefined;
+  const hasStss = (t: Track) => child(t.stbl, "stss") !== undefined;
+  const hasSdtp = (t: Track) => child(t.stbl, "sdtp") !== undefined;
 
   const vf = (box: Box) => box.raw!.subarray(0, 4);
   const merged = new Map<string, Box>();
@@ -88,61 +106,84 @@ function mergeMoov(base: Track, clip: Track, shift: bigint): Buffer {
 
 /**
  * Append `clip` (a complete mp4 with one video track) to `target` in place. The returned undo()
- * puts the file back as it was (old moov restored, the appended bytes cut off), for a save that
- * fails after its videos were appended.
+ * takes the clip back out (old moov live again, what was added hidden or cut off), for a save
+ * that fails after its videos were appended.
  */
-export async function appendMp4InPlace(target: string, clip: string): Promise<{ undo(): Promise<void> }> {
+export async function appendMp4InPlace(target: string, clip: string): Promise<{ undo(): Promise<void>; before: AppendedTiming }> {
   const clipHandle = await fs.promises.open(clip, "r");
   const targetHandle = await fs.promises.open(target, "r+");
   try {
     const clipSize = (await clipHandle.stat()).size;
     const targetSize = (await targetHandle.stat()).size;
     const clipBoxes = await topLevelBoxes(clipHandle, clipSize);
-    const targetBoxes = await topLevelBoxes(targetHandle, targetSize);
-    const mdats = clipBoxes.filter((b) => b.type === "mdat");
-    if (mdats.length !== 1) throw new Mp4LayoutError(`the clip has ${mdats.length} mdat boxes`);
-    const mdat = mdats[0]!;
-    const base = describe((await readMoov(targetHandle, targetBoxes, "the target")).moov);
-    const oldMoov = targetBoxes.find((b) => b.type === "moov")!;
     const clipTrack = describe((await readMoov(clipHandle, clipBoxes, "the clip")).moov);
+    // One pass over the box headers (a read per box: the cost that grows with the file).
+    const targetBoxes = await topLevelBoxes(targetHandle, targetSize);
+    const base = describe((await readMoov(targetHandle, targetBoxes, "the target")).moov);
+    const { offsets, sizes, descriptionIndex } = sampleLayout(clipTrack);
+    assertAppendable(base, clipTrack);
 
-    // New layout: ... old moov (to become free) | mdat with the clip's media | new moov.
-    const payload = mdat.size - mdat.headerSize;
-    const newMdatAt = targetSize;
-    const wideMdat = payload + 8 > 0xffffffff;
-    const mdatHeader = Buffer.alloc(wideMdat ? 16 : 8);
-    if (wideMdat) {
-      mdatHeader.writeUInt32BE(1, 0);
-      mdatHeader.write("mdat", 4, "latin1");
-      mdatHeader.writeBigUInt64BE(BigInt(payload + 16), 8);
+    const boxes = await mergeFreeBoxes(targetHandle, targetBoxes);
+    const zone = zoneOf(boxes);
+    let fileEnd = targetSize;
+    // The clip's media: runs of its samples fill holes outside the zone, the rest goes at the end.
+    const pieces = planPieces(sizes, holesOutside(boxes, zone));
+    const last = pieces[pieces.length - 1];
+    const placed = last ? last.first + last.count : 0;
+    if (placed < sizes.length) pieces.push({ at: endBoxOffset(fileEnd), hole: undefined, first: placed, count: sizes.length - placed, bytes: sum(sizes.slice(placed)) });
+    for (const piece of pieces) {
+      if (piece.bytes + 8 > 0xffffffff) throw new Mp4LayoutError("the clip's media does not fit one 32-bit mdat box");
+      await copySamples(clipHandle, offsets, sizes, piece, targetHandle);
+      const rest = piece.hole ? piece.hole.size - 8 - piece.bytes : 0;
+      if (rest > 0) await targetHandle.write(boxHeader(rest, "free"), 0, 8, piece.at + 8 + piece.bytes);
+      if (!piece.hole) await padBefore(targetHandle, fileEnd, piece.at);
+      // Last: the header that turns the free bytes (or the zeros past the end) into an mdat.
+      await targetHandle.write(boxHeader(piece.bytes + 8, "mdat"), 0, 8, piece.at);
+      if (!piece.hole) fileEnd = piece.at + 8 + piece.bytes;
+    }
+    setChunks(clipTrack, pieces.map((p) => ({ offset: p.at + 8, samples: p.count })), descriptionIndex);
+
+    const before: AppendedTiming = { frames: base.samples, ticks: sttsTicks(base), timescale: durationField(need(need(base.trak, "mdia"), "mdhd")).timescale! };
+    const moovBytes = mergeMoov(base, clipTrack, 0n);
+    const place = placeMoov(zone, moovBytes.length, fileEnd);
+    const live = zone.live;
+    let moovAt: number;
+    if (place.kind === "zone-end") {
+      // Written inside the free box after the live moov, then revealed by shrinking that box.
+      moovAt = place.at;
+      await targetHandle.write(moovBytes, 0, moovBytes.length, moovAt);
+      await targetHandle.sync();
+      await writeU32(targetHandle, place.free.offset, place.free.size - moovBytes.length);
+      await switchToFree(targetHandle, live.offset);
+    } else if (place.kind === "zone-start") {
+      moovAt = place.at;
+      await targetHandle.write(moovBytes, 8, moovBytes.length - 8, moovAt + 8);
+      const rest = place.free.size - moovBytes.length;
+      if (rest > 0) await targetHandle.write(boxHeader(rest, "free"), 0, 8, moovAt + moovBytes.length);
+      await targetHandle.sync();
+      // The switch: this moov now comes first, and players use the first moov of a file.
+      await targetHandle.write(moovBytes, 0, 8, moovAt);
+      await switchToFree(targetHandle, live.offset);
     } else {
-      mdatHeader.writeUInt32BE(payload + 8, 0);
-      mdatHeader.write("mdat", 4, "latin1");
+      moovAt = endBoxOffset(fileEnd);
+      await targetHandle.write(moovBytes, 8, moovBytes.length - 8, moovAt + 8);
+      await targetHandle.write(boxHeader(place.reserve, "free"), 0, 8, moovAt + moovBytes.length);
+      await targetHandle.truncate(moovAt + moovBytes.length + place.reserve);
+      await padBefore(targetHandle, fileEnd, moovAt);
+      await targetHandle.sync();
+      await targetHandle.write(moovBytes, 0, 8, moovAt);
+      await switchToFree(targetHandle, live.offset);
     }
-    const shift = BigInt(newMdatAt + mdatHeader.length - (mdat.offset + mdat.headerSize));
-    const moovBytes = mergeMoov(base, clipTrack, shift);
-
-    let at = newMdatAt;
-    await targetHandle.write(mdatHeader, 0, mdatHeader.length, at);
-    at += mdatHeader.length;
-    const chunk = Buffer.alloc(8 * 1024 * 1024);
-    for (let done = 0; done < payload;) {
-      const { bytesRead } = await clipHandle.read(chunk, 0, Math.min(chunk.length, payload - done), mdat.offset + mdat.headerSize + done);
-      if (bytesRead === 0) throw new Error(`${clip} ended early`);
-      await targetHandle.write(chunk, 0, bytesRead, at);
-      at += bytesRead;
-      done += bytesRead;
-    }
-    await targetHandle.write(moovBytes, 0, moovBytes.length, at);
-    await targetHandle.sync();
-    // The switch: from here the new moov is the file's only one.
-    await targetHandle.write(Buffer.from("free", "latin1"), 0, 4, oldMoov.offset + 4);
     await targetHandle.sync();
     return {
+      before,
       undo: async () => {
         const handle = await fs.promises.open(target, "r+");
         try {
-          await handle.write(Buffer.from("moov", "latin1"), 0, 4, oldMoov.offset + 4);
+          // Old moov first (while the new one still is a moov, one of them is live), then hide the new one and the media.
+          await handle.write(Buffer.from("moov", "latin1"), 0, 4, live.offset + 4);
+          await handle.write(Buffer.from("free", "latin1"), 0, 4, moovAt + 4);
+          for (const piece of pieces) if (piece.hole) await handle.write(Buffer.from("free", "latin1"), 0, 4, piece.at + 4);
           await handle.truncate(targetSize);
           await handle.sync();
         } finally {
@@ -153,5 +194,89 @@ export async function appendMp4InPlace(target: string, clip: string): Promise<{ 
   } finally {
     await clipHandle.close();
     await targetHandle.close();
+  }
+}
+
+/** What the target held before the append: its frames and their summed durations (stts), in its media timescale. */
+export interface AppendedTiming { frames: number; ticks: number; timescale: number }
+
+function sttsTicks(track: Track): number {
+  return tableRows(need(track.stbl, "stts").raw!, 0, 8).reduce((n, r) => n + r.readUInt32BE(0) * r.readUInt32BE(4), 0);
+}
+
+/** Samples [first, first + count) of the clip, written as one mdat at `at` (in `hole`, or at the end). */
+interface Piece { at: number; hole: TopBox | undefined; first: number; count: number; bytes: number }
+
+/** Free boxes outside the zone whose header can be rewritten in one page, in file order. */
+function holesOutside(boxes: TopBox[], zone: Zone): TopBox[] {
+  return boxes.filter((b) => b.type === "free" && b.headerSize === 8 && (b.offset + b.size <= zone.start || b.offset >= zone.end) && withinPage(b.offset, 8));
+}
+
+/** Consecutive runs of samples that fill the holes in turn (what a hole keeps must be 0 or a box of 8+ bytes). */
+function planPieces(sizes: number[], holes: TopBox[]): Piece[] {
+  const pieces: Piece[] = [];
+  let next = 0;
+  for (const hole of holes) {
+    const room = hole.size - 8;
+    let count = 0;
+    let bytes = 0;
+    while (next + count < sizes.length && bytes + sizes[next + count]! <= room) bytes += sizes[next + count++]!;
+    while (count > 0 && room - bytes > 0 && room - bytes < 8) bytes -= sizes[next + --count]!;
+    if (count === 0) continue;
+    pieces.push({ at: hole.offset, hole, first: next, count, bytes });
+    next += count;
+  }
+  return pieces;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** Copy a piece's samples from the clip behind its mdat header, coalescing samples that lie back to back. */
+async function copySamples(clip: fs.promises.FileHandle, offsets: number[], sizes: number[], piece: Piece, to: fs.promises.FileHandle): Promise<void> {
+  let at = piece.at + 8;
+  for (let i = piece.first; i < piece.first + piece.count;) {
+    let end = i + 1;
+    let length = sizes[i]!;
+    while (end < piece.first + piece.count && offsets[end] === offsets[i]! + length) length += sizes[end++]!;
+    await copyRange(clip, offsets[i]!, length, to, at);
+    at += length;
+    i = end;
+  }
+}
+
+/**
+ * Where a box appended at `end` starts: at `end`, or 8 bytes later when its header would cross
+ * a page there (padBefore then fills the gap with an 8-byte free box).
+ */
+function endBoxOffset(end: number): number {
+  return withinPage(end, 8) ? end : end + 8;
+}
+
+/** The 8-byte free box between `end` and a box that endBoxOffset moved. */
+async function padBefore(handle: fs.promises.FileHandle, end: number, at: number): Promise<void> {
+  // Written over zeros: a cut write leaves size 0 (a box to the end of the file) or an unknown type, both harmless.
+  if (at > end) await handle.write(boxHeader(at - end, "free"), 0, 8, end);
+}
+
+/** The old moov becomes free space: one 4-byte write (cut short, it is a box of unknown type, skipped too). */
+async function switchToFree(handle: fs.promises.FileHandle, offset: number): Promise<void> {
+  await handle.write(Buffer.from("free", "latin1"), 0, 4, offset + 4);
+}
+
+async function writeU32(handle: fs.promises.FileHandle, offset: number, value: number): Promise<void> {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(value, 0);
+  await handle.write(b, 0, 4, offset);
+}
+
+async function copyRange(from: fs.promises.FileHandle, start: number, length: number, to: fs.promises.FileHandle, at: number): Promise<void> {
+  const chunk = Buffer.alloc(Math.min(length, 8 * 1024 * 1024));
+  for (let done = 0; done < length;) {
+    const { bytesRead } = await from.read(chunk, 0, Math.min(chunk.length, length - done), start + done);
+    if (bytesRead === 0) throw new Error("the clip ended early");
+    await to.write(chunk, 0, bytesRead, at + done);
+    done += bytesRead;
   }
 }

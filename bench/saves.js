@@ -1,0 +1,96 @@
+/**
+ * saves: 500 short episodes (1 s, 2 small cameras) into one dataset. Saves must stay flat (each
+ * costs the episode, not the files it appends to), and the mp4s must not grow dead space: the
+ * final mp4 is compared with a one-pass encode of the same frames.
+ *
+ *   node bench/saves.js [--quick]
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { DatasetWriter } from "../dist/index.js";
+import { EpisodeVideoEncoder, findFfmpeg, resolveEncoderSettings } from "../dist/dataset/video/index.js";
+import { topLevelBoxes } from "../dist/dataset/video/mp4-boxes.js";
+import { JOINTS, fillJoints, fmt, header, line, linearFit, makeCameraFrames, makeTemp, median, parseFlags, summary, verdict } from "./common.js";
+
+const { quick } = parseFlags();
+const EPISODES = quick ? 60 : 500;
+const FPS = 30;
+const LENGTH = FPS; // 1 s episodes
+const WIDTH = 128;
+const HEIGHT = 96;
+const DISTINCT = 45;
+const CAMERAS = ["observation.images.front", "observation.images.wrist"];
+const FEATURES = {
+  action: { dtype: "float32", shape: [6], names: JOINTS },
+  "observation.state": { dtype: "float32", shape: [6], names: JOINTS },
+  ...Object.fromEntries(CAMERAS.map((k) => [k, { dtype: "video", shape: [HEIGHT, WIDTH, 3], names: ["height", "width", "channels"] }])),
+};
+
+const cameraFrames = CAMERAS.map((_, c) => makeCameraFrames(WIDTH, HEIGHT, DISTINCT, c));
+const frameOf = (c, e, k) => cameraFrames[c][(e * 7 + k) % DISTINCT];
+
+const dir = makeTemp("saves");
+const root = path.join(dir, "ds");
+const writer = await DatasetWriter.create({ root, repoId: "bench/saves", fps: FPS, robotType: "so101_follower", features: FEATURES });
+const action = new Float32Array(6);
+const state = new Float32Array(6);
+const saves = [];
+const dataFile = path.join(root, "data/chunk-000/file-000.parquet");
+for (let e = 0; e < EPISODES; e++) {
+  for (let k = 0; k < LENGTH; k++) {
+    const frame = { task: "Pick the cube", action: fillJoints(action, e, k), "observation.state": fillJoints(state, e, k, 1) };
+    CAMERAS.forEach((key, c) => { frame[key] = frameOf(c, e, k); });
+    await writer.addFrame(frame);
+  }
+  const saved = await writer.saveEpisode();
+  saves.push({ ...saved.timingsMs, dataBytes: fs.statSync(dataFile).size });
+}
+await writer.finalize();
+
+// The same frames of the first camera, encoded in one pass with the writer's settings.
+const ffmpeg = await findFfmpeg();
+const video = path.join(root, "videos", CAMERAS[0], "chunk-000/file-000.mp4");
+const onePass = path.join(dir, "one-pass.mp4");
+const encoder = EpisodeVideoEncoder.start({
+  ...resolveEncoderSettings(writer.videoCodec, {}), ffmpeg, outPath: onePass, width: WIDTH, height: HEIGHT, fps: FPS,
+});
+for (let e = 0; e < EPISODES; e++) for (let k = 0; k < LENGTH; k++) await encoder.write(frameOf(0, e, k));
+await encoder.finish();
+
+const handle = await fs.promises.open(video, "r");
+const size = (await handle.stat()).size;
+const boxes = await topLevelBoxes(handle, size);
+await handle.close();
+const dead = boxes.filter((b) => b.type === "free").reduce((n, b) => n + b.size, 0);
+const moov = boxes.find((b) => b.type === "moov").size;
+const onePassSize = fs.statSync(onePass).size;
+// The same file remuxed by ffmpeg (stream copy): the clips' bytes with no dead space at all.
+const remux = path.join(dir, "remux.mp4");
+spawnSync(ffmpeg.path, ["-v", "error", "-i", video, "-c", "copy", remux]);
+const remuxSize = fs.statSync(remux).size;
+
+const window = (from) => saves.slice(from, from + Math.min(20, EPISODES / 5));
+const phase = (name, from) => {
+  const w = window(from);
+  return { name, total: median(w.map((s) => s.total)), video: median(w.map((s) => s.videoAppend)), files: median(w.map((s) => s.commit)) };
+};
+const phases = [phase("start", 1), phase("middle", Math.floor(EPISODES / 2)), phase("end", EPISODES - Math.min(20, EPISODES / 5))];
+header(`${EPISODES} episodes of ${LENGTH} frames, 2 cameras ${WIDTH}x${HEIGHT} (${writer.videoCodec})`);
+for (const p of phases) line(`save time, median of 20 at the ${p.name}`, fmt.ms(p.total), `video append ${fmt.ms(p.video)}, file writes + commit ${fmt.ms(p.files)}`);
+const fit = linearFit(saves.map((s) => s.dataBytes / 2 ** 20), saves.map((s) => s.commit));
+line("file writes + commit vs data file size", `${fit.b.toFixed(2)} ms/MB`, `data file ${fmt.mb(saves.at(-1).dataBytes)} at the end`);
+line("mp4 size (first camera)", fmt.mb(size), `${boxes.length} boxes, moov ${fmt.int(moov)} B`);
+line("dead space (free boxes)", `${fmt.int(dead)} B`, `${((100 * dead) / size).toFixed(2)} % of the file`);
+line("one-pass encode of the same frames", fmt.mb(onePassSize));
+const ratio = size / onePassSize;
+line("mp4 size / one-pass size", ratio.toFixed(4), "(x264 encodes 1 s clips a little differently from one long run)");
+line("mp4 size / compact remux of the same file (ffmpeg -c copy)", (size / remuxSize).toFixed(4));
+
+const growth = phases[2].total / phases[0].total;
+summary("saves", [
+  ["save time start -> end (median)", `${fmt.ms(phases[0].total)} -> ${fmt.ms(phases[2].total)}`, "flat (< 1.5x)", verdict(growth < 1.5)],
+  ["mp4 dead space", `${((100 * dead) / size).toFixed(2)} %`, "< 2 %", verdict(dead / size < 0.02)],
+  ["mp4 size vs one-pass encode", `${((ratio - 1) * 100).toFixed(2)} %`, "<= +2 %", verdict(ratio <= 1.02)],
+  ["mp4 size vs compact remux", `${((size / remuxSize - 1) * 100).toFixed(2)} %`, "<= +2 %", verdict(size / remuxSize <= 1.02)],
+]);
