@@ -14,4 +14,17 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
+  // The layers of docs/ARCHITECTURE.md: the lower ones never import upward.
+  ...lowerLayer("src/system/**", ["dataset", "hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"]),
+  ...lowerLayer("src/dataset/**", ["hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"]),
+  ...lowerLayer("src/hardware/**", ["dataset", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"]),
 );
+
+/** A files pattern whose modules may not import the named top-level folders of src/. */
+function lowerLayer(files, forbidden) {
+  const group = forbidden.flatMap((layer) => [`../${layer}/*`, `../../${layer}/*`, `../../../${layer}/*`, `../${layer}/**`, `../../${layer}/**`, `../../../${layer}/**`]);
+  return [{
+    files: [files.replace("**", "**/*.ts")],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group, message: `a lower layer imports no layer above it (docs/ARCHITECTURE.md)` }] }] },
+  }];
+}

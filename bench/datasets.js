@@ -8,7 +8,7 @@ import path from "node:path";
 import { DatasetWriter, aggregateStats, findFfmpeg, readParquet } from "../dist/index.js";
 import { buildEpisodesTable, parseEpisodesTable } from "../dist/dataset/episodes.js";
 import { encodeParquet } from "../dist/dataset/parquet.js";
-import { runFfmpeg } from "../dist/dataset/video/ffmpeg.js";
+import { runFfmpeg } from "../dist/system/ffmpeg.js";
 import { JOINTS } from "./common.js";
 
 const FPS = 30;

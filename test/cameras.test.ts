@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findFfmpeg } from "../src/dataset/video/ffmpeg.js";
+import { findFfmpeg } from "../src/system/ffmpeg.js";
 import { CameraError } from "../src/hardware/cameras/camera.js";
 import type { CameraFrame } from "../src/hardware/cameras/camera.js";
 import { FfmpegCamera } from "../src/hardware/cameras/ffmpeg-camera.js";

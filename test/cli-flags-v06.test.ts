@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findFfmpeg } from "../src/dataset/video/ffmpeg.js";
+import { findFfmpeg } from "../src/system/ffmpeg.js";
 import type { Camera, CameraConfig } from "../src/hardware/cameras/camera.js";
 import type { CameraDevice } from "../src/hardware/cameras/list-cameras.js";
 import { findCameras } from "../src/processes/find-cameras.js";

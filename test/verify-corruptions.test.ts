@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as arrow from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFfmpeg, runFfmpeg } from "../src/dataset/video/ffmpeg.js";
+import { findFfmpeg, runFfmpeg } from "../src/system/ffmpeg.js";
 import { writeSyntheticDataset } from "../src/dataset/synthetic.js";
 import { CHECKS } from "../src/verify/catalog.js";
 import type { CheckId } from "../src/verify/catalog.js";

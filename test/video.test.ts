@@ -15,7 +15,7 @@ import {
   resolveVideoCodec,
 } from "../src/dataset/video/index.js";
 import type { FfmpegInfo } from "../src/dataset/video/index.js";
-import { runFfmpeg } from "../src/dataset/video/ffmpeg.js";
+import { runFfmpeg } from "../src/system/ffmpeg.js";
 import { NotAppendableError, appendMp4InPlace } from "../src/dataset/video/mp4-append.js";
 import { barcodeFrame, readBarcode } from "./helpers/barcode.js";
 

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { RemoteTraffic } from "../remote/traffic.js";
+import type { RemoteTraffic } from "./read-traffic.js";
 import type { ByteSource } from "./byte-source.js";
 
 export type FileKind = "file" | "directory" | "missing" | "other" | "denied";

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { lerobotHome } from "../dataset/paths.js";
+import { lerobotHome } from "../system/index.js";
 
 export const motorCalibrationSchema = z.object({
   id: z.number().int().min(0).max(253),

@@ -4,7 +4,7 @@
  * Every value is JSON-safe: int64 beyond 2^53 is a decimal string, NaN / Infinity are null.
  */
 import { z } from "zod";
-import { remoteTrafficSchema } from "../remote/traffic.js";
+import { remoteTrafficSchema } from "../dataset/read-traffic.js";
 
 export const INSPECT_SCHEMA_ID = "lerobot-ts/inspect@1";
 

@@ -15,7 +15,7 @@ import { checkRepoId } from "../hub/repo-id.js";
 import { chooseRevision } from "../hub/revision.js";
 import { CachedByteSource } from "./cached-source.js";
 import { HubRangeReader } from "./hub-range.js";
-import type { RemoteTraffic } from "./traffic.js";
+import type { RemoteTraffic } from "../dataset/read-traffic.js";
 
 export interface OpenHubDatasetFilesOptions {
   /** Branch, tag or commit; default: the version tag LeRobot would read (v3.0), else main. */

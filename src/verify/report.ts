@@ -4,7 +4,7 @@
  * Additions keep the version; removing or renaming a field makes it verify@2.
  */
 import { z } from "zod";
-import { remoteTrafficSchema } from "../remote/traffic.js";
+import { remoteTrafficSchema } from "../dataset/read-traffic.js";
 import { CHECK_GROUPS } from "./catalog.js";
 
 export const VERIFY_REPORT_SCHEMA_ID = "lerobot-ts/verify@1";

@@ -10,7 +10,7 @@ import { buildEpisodesTable, parseEpisodesTable } from "../../src/dataset/episod
 import type { DatasetInfo } from "../../src/dataset/info.js";
 import { encodeParquet, readParquet } from "../../src/dataset/parquet.js";
 import { aggregateStats } from "../../src/dataset/stats.js";
-import { findFfmpeg, runFfmpeg } from "../../src/dataset/video/ffmpeg.js";
+import { findFfmpeg, runFfmpeg } from "../../src/system/ffmpeg.js";
 import { DatasetWriter } from "../../src/dataset/writer.js";
 import { JOINTS } from "./synthetic.js";
 

@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import type { ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
-import { findFfmpeg, passthroughArgs, TextTail } from "../../dataset/video/ffmpeg.js";
+import { findFfmpeg, passthroughArgs, TextTail } from "../../system/index.js";
 import { CameraError } from "./camera.js";
 import type { Camera, CameraFrame } from "./camera.js";
 

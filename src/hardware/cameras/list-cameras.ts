@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
-import { findFfmpeg } from "../../dataset/video/ffmpeg.js";
+import { findFfmpeg } from "../../system/index.js";
 
 export interface CameraFormat {
   kind: "raw" | "compressed";

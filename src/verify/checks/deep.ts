@@ -5,8 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import readline from "node:readline";
-import type { FfmpegInfo } from "../../dataset/video/ffmpeg.js";
-import { findFfmpeg, passthroughArgs } from "../../dataset/video/ffmpeg.js";
+import type { FfmpegInfo } from "../../system/index.js";
+import { findFfmpeg, passthroughArgs } from "../../system/index.js";
 import { videoInfoOf } from "../../dataset/info.js";
 import type { VerifyContext } from "../context.js";
 import { TOLERANCE_S, shortError } from "../context.js";

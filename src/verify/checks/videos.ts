@@ -8,7 +8,7 @@ import type { DatasetInfo } from "../../dataset/info.js";
 import { videoInfoOf, videoKeys } from "../../dataset/info.js";
 import type { Mp4Info } from "../../dataset/video/probe.js";
 import { probeMp4 } from "../../dataset/video/probe.js";
-import { codecFamily } from "../../dataset/video/ffmpeg.js";
+import { codecFamily } from "../../dataset/video/codecs.js";
 import type { VerifyContext } from "../context.js";
 import { TOLERANCE_S, describeKind } from "../context.js";
 import { lowerBound, nearestValue } from "../sorted.js";
