@@ -25,7 +25,7 @@ import { verifyDataset } from "../src/verify/verify.js";
 import { readBarcode } from "./helpers/barcode.js";
 import { BIN, runCli } from "./helpers/cli.js";
 import { expectPublishedJson } from "./helpers/published-schema.js";
-import { DATA_FILE, editEpisodes, editInfo, editJson, mapNumeric, pickRows, rewriteParquet, truncate } from "./helpers/corrupt.js";
+import { DATA_FILE, editEpisodes, editInfo, editJson, mapNumeric, pickRows, rewriteParquet, shortenEditList, truncate } from "./helpers/corrupt.js";
 import { features, makeFrame, stateValue, tempDir } from "./helpers/synthetic.js";
 
 const W = 96;
@@ -88,16 +88,6 @@ async function keyValue(file: string): Promise<Map<string, string>> {
   return new Map([...(await readParquetMetadata(file)).keyValue].filter(([k]) => k !== "ARROW:schema"));
 }
 
-/** Hide the last frames of an mp4 from decoders: its edit list ends 50 ms early (as verify-corruptions does). */
-function shortenEditList(file: string): void {
-  const bytes = fs.readFileSync(file);
-  // The live moov is the file's first one (free boxes may hold older copies after it).
-  let moov = 0;
-  while (bytes.toString("latin1", moov + 4, moov + 8) !== "moov") moov += bytes.readUInt32BE(moov);
-  const at = bytes.indexOf("elst", moov) + 12;
-  bytes.writeUInt32BE(bytes.readUInt32BE(at) - 50, at);
-  fs.writeFileSync(file, bytes);
-}
 
 function closeTo(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= 1e-9 * Math.max(1, Math.abs(x)));

@@ -15,7 +15,7 @@ import type { CheckId } from "../src/verify/catalog.js";
 import { verifyReportSchema } from "../src/verify/report.js";
 import type { VerifyReport } from "../src/verify/report.js";
 import { verifyDataset } from "../src/verify/verify.js";
-import { DATA_FILE, EPISODES_FILE, editEpisodes, editInfo, editJson, mapNumeric, pickRows, rewriteParquet, truncate, withColumn } from "./helpers/corrupt.js";
+import { DATA_FILE, EPISODES_FILE, editEpisodes, editInfo, editJson, mapNumeric, pickRows, rewriteParquet, shortenEditList, truncate, withColumn } from "./helpers/corrupt.js";
 import { tempDir } from "./helpers/synthetic.js";
 
 const bin = path.join(import.meta.dirname, "..", "bin", "lerobot-ts.js");
@@ -124,12 +124,7 @@ const CORRUPTIONS: Corruption[] = [
   }) },
   { name: "mp4 at another frame rate", expect: "videos.fps", apply: (r) => reencode(r, FRONT, ["-r", "25"]) },
   { name: "edit list hiding the last frames", expect: "videos.edit_list", apply: (r) => {
-    const file = p(r, FRONT);
-    const bytes = fs.readFileSync(file);
-    // The last moov's elst (version 0): segment_duration follows type, version/flags and entry_count.
-    const at = bytes.lastIndexOf("elst") + 12;
-    bytes.writeUInt32BE(bytes.readUInt32BE(at) - 50, at);
-    fs.writeFileSync(file, bytes);
+    shortenEditList(p(r, FRONT));
   } },
   { name: "mp4 with 5 frames fewer", expect: "videos.frame_count", apply: (r) => reencode(r, FRONT, ["-frames:v", String(4 * EPISODE_FRAMES - 5)]) },
   { name: "from/to timestamps shifted half a frame", expect: "videos.from_timestamp", apply: (r) => editEpisodes(r, (e) => {
