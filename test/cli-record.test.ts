@@ -56,6 +56,10 @@ describe.skipIf(!built)("lerobot-ts record", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/saved 3 episode\(s\), 135 frames; overruns \d+; late frames: front \d+, top \d+/);
+    // Each episode's own timing, its first second apart (the figures themselves depend on the machine).
+    for (const e of [0, 1, 2]) {
+      expect(r.stdout).toMatch(new RegExp(`^  episode ${e}: 45 frames, overruns \\d+, tick lateness p99 [\\d.]+ ms, max [\\d.]+ ms; first second p99 [\\d.]+ ms, max [\\d.]+ ms$`, "m"));
+    }
     expect(r.stdout).toMatch(/^verify: VALID/m);
     const report = await verifyDataset(root, { deep: true });
     expect(report.summary.errors, JSON.stringify(report.findings)).toBe(0);

@@ -15,6 +15,7 @@ import { PacketParser } from "../src/hardware/feetech/protocol.js";
 import { normalizePosition } from "../src/hardware/normalize.js";
 import { openSimulatedArm } from "../src/hardware/robots/sim-arm.js";
 import { SO_MOTOR_NAMES } from "../src/hardware/robots/types.js";
+import { latenessSummary } from "../src/processes/process.js";
 import type { RecordTick } from "../src/processes/record.js";
 import { record, recordFeatures } from "../src/processes/record.js";
 import { verifyDataset } from "../src/verify/verify.js";
@@ -79,6 +80,13 @@ describe("record (process)", () => {
     const secondTakeStart = recorded.findLastIndex((t) => t.episode === 1 && t.frameIndex === 0);
     const kept = [...recorded.filter((t) => t.episode === 0), ...recorded.slice(secondTakeStart)];
     expect(kept).toHaveLength(60);
+    // Per saved episode, the lateness of exactly its kept ticks (the discarded take and the resets left out).
+    expect(result.episodes.map((e) => [e.episode, e.frames])).toEqual([[0, 30], [1, 30]]);
+    for (const [e, episodeTicks] of [[0, kept.slice(0, 30)], [1, kept.slice(30)]] as const) {
+      expect(result.episodes[e]!.latenessMs).toEqual(latenessSummary(episodeTicks.map((t) => t.lateMs)));
+      expect(result.episodes[e]!.firstSecondLatenessMs).toEqual(latenessSummary(episodeTicks.slice(0, FPS).map((t) => t.lateMs)));
+    }
+    expect(result.episodes[0]!.overruns + result.episodes[1]!.overruns).toBeLessThanOrEqual(result.overruns);
     kept.forEach((t, row) => {
       SO_MOTOR_NAMES.forEach((m, j) => {
         expect(stored.action!.values[row * 6 + j]).toBeCloseTo(t.action[`${m}.pos`]!, 4);

@@ -6,7 +6,7 @@ export { teleoperate } from "./teleoperate.js";
 export type { TeleoperateConfig, TeleoperationState, TeleoperationTick, TeleoperationResult } from "./teleoperate.js";
 export type { HardwareProcess } from "./process.js";
 export { record, recordFeatures } from "./record.js";
-export type { RecordConfig, RecordProcess, RecordSink, RecordState, RecordTick, RecordResult, RecordPhase, RecordDatasetConfig } from "./record.js";
+export type { RecordConfig, RecordProcess, RecordSink, RecordState, RecordTick, RecordResult, RecordPhase, RecordDatasetConfig, EpisodeTiming } from "./record.js";
 export { findCameras } from "./find-cameras.js";
 export type { FindCamerasOptions, FoundCamera } from "./find-cameras.js";
 export { replay, episodeActions, detectUnits, checkActionsFit, ReplayError } from "./replay.js";

@@ -78,6 +78,18 @@ export interface RecordTick {
   lateMs: number;
 }
 
+/** Timing of one saved episode's recording ticks (the reset between takes is not counted). */
+export interface EpisodeTiming {
+  episode: number;
+  frames: number;
+  /** Ticks of the take whose work ran past the next tick's time. */
+  overruns: number;
+  /** Tick start lateness (ms) over the take. */
+  latenessMs: { p50: number; p99: number; max: number };
+  /** The same over the take's first second, where start-up costs show. */
+  firstSecondLatenessMs: { p50: number; p99: number; max: number };
+}
+
 export interface RecordResult {
   episodesSaved: number;
   framesSaved: number;
@@ -90,6 +102,8 @@ export interface RecordResult {
   savePausesMs: number[];
   /** Most frames waiting for the sink at once (the sink is fed off the tick, in order). */
   maxBacklog: number;
+  /** Per saved episode, in order: its ticks' overruns and lateness. */
+  episodes: EpisodeTiming[];
 }
 
 export interface RecordConfig {
@@ -174,6 +188,10 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
   const outcome = deferred<RecordResult>();
   const lateness: number[] = [];
   const savePausesMs: number[] = [];
+  // The current take's tick lateness and overruns; summarised when the take is saved.
+  let takeLateness: number[] = [];
+  let takeOverruns = 0;
+  const episodeTimings: EpisodeTiming[] = [];
   const lastSequence = new Map<string, number>();
   const recentTicks: number[] = [];
   let framesSaved = 0;
@@ -241,6 +259,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     const startedAtMs = performance.now();
     const lateMs = Math.max(0, startedAtMs - scheduled);
     lateness.push(lateMs);
+    if (frameIndex !== undefined) takeLateness.push(lateMs);
     const observation = await follower.readPositions();
     const action = await leader.readPositions();
     await follower.sendAction(action);
@@ -268,6 +287,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     // Work that ran past the next slot is an overrun; the next tick then starts at once.
     if (done > t0 + (tickIndex * 1000) / fps) {
       state.overruns++;
+      if (frameIndex !== undefined) takeOverruns++;
       tickIndex = Math.ceil(((done - t0) * fps) / 1000);
     }
     recentTicks.push(done);
@@ -311,6 +331,8 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
       rerecordRequested = false;
       while (!prepared && config.sink.prepareEpisode) await prepareBetweenTicks();
       prepared = false;
+      takeLateness = [];
+      takeOverruns = 0;
       const frames = await runPhase("recording", episodeFrames, true);
       await drained();
       if (rerecordRequested) {
@@ -322,6 +344,10 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
         continue;
       }
       if (frames === 0) break; // stopped before the first frame: nothing to keep
+      episodeTimings.push({
+        episode: state.episodesSaved, frames, overruns: takeOverruns,
+        latenessMs: latenessSummary(takeLateness), firstSecondLatenessMs: latenessSummary(takeLateness.slice(0, Math.ceil(fps))),
+      });
       // The save runs while the person resets the scene; the loop only waits for what is left of it.
       saveDone = false;
       const saving = config.sink.saveEpisode().then(() => {
@@ -345,7 +371,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     await config.sink.finalize();
     return {
       episodesSaved: state.episodesSaved, framesSaved, rerecorded: state.rerecorded, overruns: state.overruns,
-      lateFrames: { ...state.lateFrames }, latenessMs: latenessSummary(lateness), savePausesMs, maxBacklog,
+      lateFrames: { ...state.lateFrames }, latenessMs: latenessSummary(lateness), savePausesMs, maxBacklog, episodes: episodeTimings,
     };
   };
 
@@ -383,7 +409,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
         finished = true;
         void shutdown().then(() => config.sink.finalize()).finally(() => {
           update({ phase: "stopped" });
-          outcome.resolve({ episodesSaved: 0, framesSaved: 0, rerecorded: 0, overruns: 0, lateFrames: { ...state.lateFrames }, latenessMs: { p50: 0, p99: 0, max: 0 }, savePausesMs: [], maxBacklog: 0 });
+          outcome.resolve({ episodesSaved: 0, framesSaved: 0, rerecorded: 0, overruns: 0, lateFrames: { ...state.lateFrames }, latenessMs: { p50: 0, p99: 0, max: 0 }, savePausesMs: [], maxBacklog: 0, episodes: [] });
         });
       }
     },

@@ -16,7 +16,7 @@ import type { Camera, CameraConfig } from "../../hardware/cameras/camera.js";
 import { openCamera } from "../../hardware/cameras/open-camera.js";
 import { checkArmsMatch } from "../../hardware/robots/arm.js";
 import { armPositionNames, lerobotRobotName, sameRobotType } from "../../hardware/robots/types.js";
-import type { RecordProcess, RecordState } from "../../processes/record.js";
+import type { EpisodeTiming, RecordProcess, RecordState } from "../../processes/record.js";
 import { record, recordFeatures } from "../../processes/record.js";
 import { verifyDataset } from "../../verify/verify.js";
 import { addArmOptions, addBimanualCameraOptions, armConfigFromFlags, cameraConfigsFromFlags } from "../arm-flags.js";
@@ -113,6 +113,7 @@ export function registerRecord(program: Command): void {
         out.write(`saved ${result.episodesSaved} episode(s), ${result.framesSaved} frames` +
           `${result.rerecorded ? `, ${result.rerecorded} take(s) re-recorded` : ""}; overruns ${result.overruns}; late frames: ${late}; ` +
           `tick lateness p99 ${result.latenessMs.p99.toFixed(2)} ms${pauses.length ? `; longest pause for saving ${Math.max(...pauses).toFixed(0)} ms` : ""}\n`);
+        for (const e of result.episodes) out.write(`${formatEpisodeTiming(e)}\n`);
         const report = await verifyDataset(plan.root);
         out.write(`verify: ${report.valid ? "VALID" : "INVALID"} (${report.summary.errors} errors, ${report.summary.warnings} warnings${report.findings.length ? `: ${[...new Set(report.findings.map((f) => f.check))].join(", ")}` : ""})\n`);
       } finally {
@@ -302,4 +303,11 @@ function announce(state: RecordState, say: (text: string) => void, out: NodeJS.W
   if (!text) return;
   say(text);
   if (print) out.write(`${text}\n`);
+}
+
+/** One line per saved episode: a short take's start-up cost would hide in the whole run's p99. */
+function formatEpisodeTiming(e: EpisodeTiming): string {
+  const ms = (v: number) => v.toFixed(2);
+  return `  episode ${e.episode}: ${e.frames} frames, overruns ${e.overruns}, tick lateness p99 ${ms(e.latenessMs.p99)} ms, max ${ms(e.latenessMs.max)} ms; ` +
+    `first second p99 ${ms(e.firstSecondLatenessMs.p99)} ms, max ${ms(e.firstSecondLatenessMs.max)} ms`;
 }
