@@ -19,6 +19,8 @@ export class SerialTransport implements Transport {
   private readonly closeListeners = new Set<(error?: Error) => void>();
   private closed = false;
   private closeError: TransportError | undefined;
+  /** close() was called: a later write is a usage mistake, not a lost cable. */
+  private closedByCaller = false;
 
   private constructor(private readonly port: SerialPort) {
     // A 'data' listener keeps the port reading, which is also how a pulled cable is noticed.
@@ -54,7 +56,10 @@ export class SerialTransport implements Transport {
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (!this.isOpen) throw this.closeError ?? new TransportError(`port ${this.path} is closed`, this.path);
+    if (!this.isOpen) {
+      // Closed under us before its close event came (a pulled cable): say disconnected, as the event will.
+      throw this.closeError ?? (this.closedByCaller ? new TransportError(`port ${this.path} is closed`, this.path) : lostError(this.path, new Error("the port closed")));
+    }
     // Copied: the caller may reuse its array while the bytes wait in the stream's queue.
     const buffer = Buffer.from(bytes);
     // The write callback fires once these bytes reached the OS; drain then waits for the line.
@@ -89,6 +94,7 @@ export class SerialTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closedByCaller = true;
     if (this.closed || !this.port.isOpen) return;
     await new Promise<void>((resolve, reject) => {
       this.port.close((error) => (error ? reject(lostError(this.path, error)) : resolve()));
