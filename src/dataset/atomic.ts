@@ -1,6 +1,6 @@
 /**
  * Files are written beside their final name and renamed into place, so a crash never leaves a
- * half-written file where a reader looks (ARCHITECTURE.md, crash safety).
+ * half-written file where a reader looks (docs/ARCHITECTURE.md, crash safety).
  */
 import fs from "node:fs";
 import path from "node:path";

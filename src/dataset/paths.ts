@@ -9,7 +9,7 @@ export { lerobotHome };
 
 /**
  * Resolve what a user typed to a dataset folder, the way LeRobot does:
- * with `root` given, the dataset is `root/<repo_id>` (seed 001's `--root ~/.cache/huggingface/lerobot`);
+ * with `root` given, the dataset is `root/<repo_id>` (as LeRobot's `--root ~/.cache/huggingface/lerobot` in older command lines);
  * an existing path or one that looks like a path (absolute, ./, ../, ~) is used as is;
  * anything else is a repo id under lerobotHome().
  */

@@ -1,7 +1,7 @@
 /**
  * DatasetWriter: frames in, a LeRobot v3.0 dataset out. Each episode becomes one row group of
  * the current data file, appended without re-encoding what is already there. After every
- * saveEpisode the folder is a complete, valid dataset (ARCHITECTURE.md "crash safety"): files are
+ * saveEpisode the folder is a complete, valid dataset (docs/ARCHITECTURE.md "Crash safety"): files are
  * staged beside their final name and renamed into place, and info.json, the commit point, is
  * written last.
  */

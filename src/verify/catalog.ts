@@ -28,7 +28,7 @@ export const CHECKS = {
   "info.unreadable": error("meta/info.json can be read", "check the file's permissions and that it is a file"),
   "info.json": error("meta/info.json is valid JSON", "the file was cut short or edited by hand; restore it from the recording machine"),
   "info.version": error("codebase_version is v3.0", "convert v2.1 datasets with LeRobot's `python -m lerobot.scripts.convert_dataset_v21_to_v30 --repo-id=<repo_id>`"),
-  "info.schema": error("info.json has every field with the right type", "compare with FORMAT.md's info.json; LeRobot refuses a malformed info.json"),
+  "info.schema": error("info.json has every field with the right type", "the finding names the field and what it should be (LeRobot v0.6 datasets/utils.py DatasetInfo); LeRobot refuses a malformed info.json"),
   "info.path_template": error("data_path / video_path are safe templates", "use LeRobot's templates: data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet"),
   "info.features": error("features are well formed", "every dataset has timestamp, frame_index, episode_index, index and task_index; videos need an info block"),
   "info.fps": error("video fps equals the dataset fps", "a camera recorded at another rate than the dataset needs resampling before training"),
