@@ -5,6 +5,7 @@
  * is exit 1 and resumes when run again without re-uploading large files; `record` pushes when
  * done, and a failed push leaves the recording complete with the command to push it later.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -147,6 +148,17 @@ describe("push to the Hub", () => {
     expectOneLine(await runCli(["push", path.join(dir, "nothing"), "--repo-id", "test-user/x"], env), 2, /no LeRobot dataset at .*nothing/);
     expectOneLine(await runCli(["push", root], env), 2, /give the Hub repo id with --repo-id/);
     expectOneLine(await runCli(["push", root, "--repo-id", "not a repo"], env), 2, /is not a Hub repo id/);
+    // A recording still writing the folder (a live process holds its writer lock): refused.
+    const busy = path.join(dir, "busy");
+    fs.cpSync(root, busy, { recursive: true });
+    const writer = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    try {
+      fs.mkdirSync(path.join(busy, ".lerobot-ts"), { recursive: true });
+      fs.writeFileSync(path.join(busy, ".lerobot-ts/lock"), `${writer.pid}\n`);
+      expectOneLine(await runCli(["push", busy, "--repo-id", "test-user/x"], env), 2, new RegExp(`a recording \\(pid ${writer.pid}\\) is still writing`));
+    } finally {
+      writer.kill();
+    }
     expect(await hub.listFiles("test-user/x")).toEqual([]);
   }, 60_000);
 

@@ -17,6 +17,18 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The pid of a live process holding the dataset's writer lock (a recording in progress), if any. */
+export function writerLockHolder(root: string): number | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, LOCK_PATH), "utf8");
+  } catch {
+    return undefined;
+  }
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
+}
+
 export async function acquireWriterLock(root: string): Promise<void> {
   const file = path.join(root, LOCK_PATH);
   await fs.promises.mkdir(path.dirname(file), { recursive: true });

@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { commitIter, createRepo, whoAmI } from "@huggingface/hub";
 import type { CommitOperation } from "@huggingface/hub";
 import { CODEBASE_VERSION, INFO_PATH } from "../dataset/info.js";
+import { writerLockHolder } from "../dataset/lock.js";
 import { parsePythonJson } from "../dataset/python-json.js";
 import { datasetCard } from "./card.js";
 import { hubConfig, loginHint } from "./config.js";
@@ -67,6 +68,9 @@ export async function pushDataset(root: string, options: PushOptions): Promise<P
   const config = hubConfig(env);
   const repoId = checkRepoId(options.repoId);
   const info = readInfo(root);
+  // A recording still saving into the folder would be pushed half-written.
+  const writer = writerLockHolder(root);
+  if (writer !== undefined && writer !== process.pid) throw new HubError(`a recording (pid ${writer}) is still writing ${root}: push it once it has finished`);
   if (!config.token) throw new HubError(`no Hugging Face token, so nothing can be pushed: ${loginHint(config)}`);
   if (config.offline) throw new HubError("HF_HUB_OFFLINE is set: pushing needs the network");
   const credentials = { accessToken: config.token, hubUrl: config.endpoint };
