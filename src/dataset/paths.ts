@@ -1,11 +1,17 @@
 /**
  * Where datasets live and how file paths are made from info.json's Python-style templates.
  */
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { lerobotHome } from "../system/hf-home.js";
 
 export { lerobotHome };
+
+/** Whether a new dataset cannot go at `folder`: it is a file, or a folder holding anything. */
+export function isOccupied(folder: string): boolean {
+  return fs.existsSync(folder) && (!fs.statSync(folder).isDirectory() || fs.readdirSync(folder).length > 0);
+}
 
 /**
  * Resolve what a user typed to a dataset folder, the way LeRobot does:

@@ -11,9 +11,9 @@
  * LeRobot does); rows are renumbered from the episodes' order, so episode_index, index and
  * dataset_from/to_index always agree; and the source folder is never moved or changed.
  */
-import fs from "node:fs";
 import path from "node:path";
 import type { DatasetInfo, Feature } from "../dataset/info.js";
+import { isOccupied } from "../dataset/paths.js";
 import { CODEBASE_VERSION, DEFAULT_DATA_FILES_SIZE_IN_MB, DEFAULT_DATA_PATH, DEFAULT_VIDEO_FILES_SIZE_IN_MB, DEFAULT_VIDEO_PATH, isVideoFeature } from "../dataset/info.js";
 import { findFfmpeg } from "../dataset/video/index.js";
 import type { FfmpegInfo } from "../dataset/video/index.js";
@@ -68,7 +68,7 @@ export async function convertToV30(sourceRoot: string, outRoot: string, options:
 
   const v2 = await openV2Dataset(source);
   // Before any frame is decoded: computing a v2.0 dataset's camera stats takes a while.
-  if (fs.existsSync(root) && (!fs.statSync(root).isDirectory() || fs.readdirSync(root).length > 0)) {
+  if (isOccupied(root)) {
     throw new ConvertError(`${root} already exists: choose a new output folder`, { file: root });
   }
   const computedStats = await computeMissingCameraStats(v2, options.onProgress);

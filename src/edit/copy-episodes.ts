@@ -22,7 +22,7 @@ import type { DatasetInfo, Feature } from "../dataset/info.js";
 import { EPISODES_PATH, INFO_PATH, STATS_PATH, TASKS_PATH, dataColumnKeys, isVideoFeature, toPythonJson, videoKeys } from "../dataset/info.js";
 import { encodeParquet, readParquetMetadata } from "../dataset/parquet.js";
 import { ParquetConcat } from "../dataset/parquet-append.js";
-import { formatTemplate, nextChunkFile, resolveInside } from "../dataset/paths.js";
+import { formatTemplate, isOccupied, nextChunkFile, resolveInside } from "../dataset/paths.js";
 import type { EpisodeInfo, LeRobotDataset } from "../dataset/reader.js";
 import { isNumericDtype, pythonJsonDumps } from "../dataset/schema.js";
 import type { DatasetStats, FeatureStats } from "../dataset/stats.js";
@@ -135,7 +135,7 @@ async function copyInto(root: string, options: CopyEpisodesOptions): Promise<Cop
 }
 
 function assertFreeFolder(root: string): void {
-  if (fs.existsSync(root) && (!fs.statSync(root).isDirectory() || fs.readdirSync(root).length > 0)) {
+  if (isOccupied(root)) {
     throw new DatasetError(`${root} already exists: choose a new output folder`, { file: root });
   }
 }

@@ -10,13 +10,14 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { DatasetError } from "../../errors.js";
-import { lerobotHome } from "../../dataset/paths.js";
+import { isOccupied, lerobotHome } from "../../dataset/paths.js";
 import { Mp4LayoutError } from "../../dataset/video/mp4-boxes.js";
 import type { ConvertProgress, ConvertResult } from "../../edit/convert-v21.js";
 import { convertToV30 } from "../../edit/convert-v21.js";
 import type { ConvertReport } from "../../edit/report.js";
 import { CONVERT_REPORT_SCHEMA_ID } from "../../edit/report.js";
 import { UsageError } from "../errors.js";
+import { delayedProgress } from "../delayed-progress.js";
 import { parseBoolFlag } from "../flags.js";
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -53,11 +54,11 @@ export function registerConvert(program: Command): void {
       if (inPlace && newRoot) throw new UsageError("--in-place replaces the input: leave out --new_root");
       if (!fs.existsSync(input)) throw new UsageError(`there is no dataset at ${input}`);
 
-      const progress = progressPrinter();
+      const progress = delayedProgress();
       const convert = (out: string) => convertToV30(input, out, {
         ...(dataFilesSizeInMb !== undefined ? { dataFilesSizeInMb } : {}),
         ...(videoFilesSizeInMb !== undefined ? { videoFilesSizeInMb } : {}),
-        onProgress: progress.update,
+        onProgress: (p: ConvertProgress) => progress.update(`convert: ${p.phase === "stats" ? "camera stats" : p.phase} ${p.done}/${p.total}`, p.done === p.total),
       });
       let result: ConvertResult;
       let backup: string | null = null;
@@ -111,7 +112,7 @@ function explain(error: Error): string {
 }
 
 function assertFree(folder: string): void {
-  if (fs.existsSync(folder) && (!fs.statSync(folder).isDirectory() || fs.readdirSync(folder).length > 0)) {
+  if (isOccupied(folder)) {
     throw new UsageError(`${folder} already exists: choose a new output with --new_root`);
   }
 }
@@ -130,23 +131,3 @@ async function replaceInPlace(input: string, backup: string, convert: (out: stri
   return { ...result, root: input };
 }
 
-/** Progress on stderr once the work has taken a second: a line every half second at most, in place at a terminal. */
-function progressPrinter(): { update: (p: ConvertProgress) => void; done: () => void } {
-  const err = process.stderr;
-  const started = Date.now();
-  let last = 0;
-  let shown = false;
-  return {
-    update(p) {
-      const now = Date.now();
-      if (now - started < 1000 || (now - last < 500 && p.done !== p.total)) return;
-      last = now;
-      const line = `convert: ${p.phase === "stats" ? "camera stats" : p.phase} ${p.done}/${p.total}`;
-      err.write(err.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
-      shown = true;
-    },
-    done() {
-      if (shown && err.isTTY) err.write("\n");
-    },
-  };
-}

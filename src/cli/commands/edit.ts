@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { lerobotHome } from "../../dataset/paths.js";
+import { isOccupied, lerobotHome } from "../../dataset/paths.js";
 import { openDataset } from "../../dataset/reader.js";
 import type { LeRobotDataset } from "../../dataset/reader.js";
 import type { CopyProgress, CopyResult } from "../../edit/copy-episodes.js";
@@ -25,6 +25,7 @@ import { Mp4LayoutError } from "../../dataset/video/mp4-boxes.js";
 import type { EditReport } from "../../edit/report.js";
 import { EDIT_REPORT_SCHEMA_ID } from "../../edit/report.js";
 import { UsageError } from "../errors.js";
+import { delayedProgress } from "../delayed-progress.js";
 import { parseStringList } from "../no-effect.js";
 
 /** lerobot-edit-dataset flags that tune LeRobot's Python workers: accepted, checked, without effect. */
@@ -88,7 +89,8 @@ export function registerEdit(program: Command): void {
         throw new UsageError("--operation.relative_action=true is not supported yet: lerobot-ts recomputes absolute stats only");
       }
       const notes = noEffectNotes(flags, EDIT_NO_EFFECT_FLAGS);
-      const progress = progressPrinter();
+      const printer = delayedProgress();
+      const progress = { update: (label: string, p: CopyProgress) => printer.update(`${label}: ${p.phase} ${p.done}/${p.total}`), done: printer.done };
       try {
         const results = await run(operation, flags, progress.update);
         progress.done();
@@ -246,7 +248,7 @@ async function open(root: string): Promise<LeRobotDataset> {
 /** A new folder: refused when it exists and holds anything. */
 function outputFolder(folder: string): string {
   const root = path.resolve(folder);
-  if (fs.existsSync(root) && (!fs.statSync(root).isDirectory() || fs.readdirSync(root).length > 0)) {
+  if (isOccupied(root)) {
     throw new UsageError(`${root} already exists: choose a new output (--new_repo_id / --new_root)`);
   }
   return root;
@@ -296,27 +298,3 @@ function parseSplits(text: string | undefined): Record<string, number | number[]
   return parsed as Record<string, number | number[]>;
 }
 
-/**
- * Progress on stderr once the work has taken a second: at most a line every half second,
- * rewritten in place at a terminal. A quick edit prints none.
- */
-function progressPrinter(): { update: (label: string, p: CopyProgress) => void; done: () => void } {
-  const err = process.stderr;
-  const started = Date.now();
-  let last = 0;
-  let shown = false;
-  return {
-    update(label, p) {
-      const now = Date.now();
-      if (now - started < 1000 || now - last < 500) return;
-      last = now;
-      const line = `${label}: ${p.phase} ${p.done}/${p.total}`;
-      if (err.isTTY) err.write(`\r\x1b[2K${line}`);
-      else err.write(`${line}\n`);
-      shown = true;
-    },
-    done() {
-      if (shown && err.isTTY) err.write("\n");
-    },
-  };
-}

@@ -8,6 +8,7 @@ import { DatasetBusyError, formatRepairReport, repairDataset } from "../../edit/
 import type { RepairProgress } from "../../edit/repair.js";
 import { NoDatasetError } from "../../verify/index.js";
 import { EXIT_INVALID, QuietExit, UsageError } from "../errors.js";
+import { delayedProgress } from "../delayed-progress.js";
 
 interface RepairFlags {
   root?: string;
@@ -28,7 +29,7 @@ export function registerRepair(program: Command): void {
     .option("--deep", "verify with --deep before and after (decode every video frame)")
     .option("--json", "print one JSON document (schema lerobot-ts/repair@1)")
     .action(async (dataset: string, flags: RepairFlags) => {
-      const progress = progressPrinter();
+      const progress = delayedProgress({ atEnd: "clear" });
       let report;
       try {
         report = await repairDataset(dataset, {
@@ -36,7 +37,7 @@ export function registerRepair(program: Command): void {
           removeUnreferenced: !!flags.removeUnreferenced,
           dryRun: !!flags.dryRun,
           deep: !!flags.deep,
-          onProgress: progress.update,
+          onProgress: ({ phase, done, total }: RepairProgress) => progress.update(`repair: ${phase}${total > 1 ? ` ${done}/${total}` : ""}`),
         });
       } catch (error) {
         if (error instanceof NoDatasetError || error instanceof DatasetBusyError) throw new UsageError(error.message);
@@ -49,27 +50,3 @@ export function registerRepair(program: Command): void {
     });
 }
 
-/**
- * Progress on stderr once repair has taken a second: at most a line every half second,
- * rewritten in place at a terminal. A quick repair prints none.
- */
-function progressPrinter(): { update: (p: RepairProgress) => void; done: () => void } {
-  const err = process.stderr;
-  const started = Date.now();
-  let last = 0;
-  let shown = false;
-  return {
-    update({ phase, done, total }) {
-      const now = Date.now();
-      if (now - started < 1000 || now - last < 500) return;
-      last = now;
-      const line = `repair: ${phase}${total > 1 ? ` ${done}/${total}` : ""}`;
-      if (err.isTTY) err.write(`\r\x1b[2K${line}`);
-      else err.write(`${line}\n`);
-      shown = true;
-    },
-    done() {
-      if (shown && err.isTTY) err.write("\r\x1b[2K");
-    },
-  };
-}
