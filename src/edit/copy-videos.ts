@@ -91,7 +91,7 @@ export async function writeVideos(
   let pendingBytes = 0;
 
   const encode = async (segment: Segment, target: VideoTarget): Promise<Mp4Segment> => {
-    const clip = await clips.encode(segment, target, probe);
+    const clip = await clips.encode(segment, target);
     result.encodedEpisodes++;
     return clip;
   };
@@ -179,7 +179,7 @@ class Clips {
   private next = 0;
   constructor(private readonly folder: string, private readonly fps: number) {}
 
-  async encode(segment: Segment, target: VideoTarget, probe: (file: string) => Promise<Mp4Info>): Promise<Mp4Segment> {
+  async encode(segment: Segment, target: VideoTarget): Promise<Mp4Segment> {
     await fs.promises.mkdir(this.folder, { recursive: true });
     const file = path.join(this.folder, `clip-${this.next++}.mp4`);
     let encoder: EpisodeVideoEncoder | undefined;
@@ -199,7 +199,8 @@ class Clips {
       await encoder?.abort();
       throw error;
     }
-    const written = await probe(file);
+    // Probed once, not cached: the clip is deleted as soon as it is spliced.
+    const written = await probeMp4(file);
     if (written.frameCount !== segment.count) throw new DatasetError(`${file}: encoded ${written.frameCount} frames of ${segment.count}`, { file });
     return {
       kind: "mp4", dataset: segment.dataset, file, firstSample: 0, count: segment.count, fromTimestampS: written.timestampsS[0]!,
