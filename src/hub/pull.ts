@@ -14,16 +14,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { datasetInfo, downloadFile, listFiles } from "@huggingface/hub";
+import { downloadFile } from "@huggingface/hub";
 import type { ListFileEntry } from "@huggingface/hub";
 import { lerobotHome, resolveInside } from "../dataset/paths.js";
 import { openDataset as openLocalDataset } from "../dataset/reader.js";
 import { hubConfig, loginHint } from "./config.js";
 import type { HubConfig } from "./config.js";
 import { HubError, describeHubFailure, hubStatus } from "./errors.js";
-import { listRefs } from "./refs.js";
 import { checkRepoId } from "./repo-id.js";
-import { chooseRevision } from "./revision.js";
+import { repoSnapshot } from "./snapshot.js";
 
 export interface PullOptions {
   /** The dataset folder to fill (default $HF_LEROBOT_HOME/<repo_id>). */
@@ -86,20 +85,10 @@ export async function pullDataset(repoId: string, options: PullOptions = {}): Pr
 }
 
 async function pull(repoId: string, root: string, config: HubConfig, options: PullOptions): Promise<PullResult> {
-  const credentials = { hubUrl: config.endpoint, ...(config.token ? { accessToken: config.token } : {}) };
-  let revision = options.revision;
-  if (revision === undefined) {
-    const choice = chooseRevision(repoId, await listRefs({ endpoint: config.endpoint, token: config.token, repoId }));
-    revision = choice.revision;
-    if (choice.note) options.onNote?.(choice.note);
-  }
-  options.onProgress?.({ phase: "listing", revision });
-  // Everything is read at one commit, so a push landing meanwhile cannot mix two versions.
-  const commit = (await datasetInfo({ ...credentials, name: repoId, revision, additionalFields: ["sha"] })).sha;
-  const remote = new Map<string, RemoteFile>();
-  for await (const entry of listFiles({ ...credentials, repo: { type: "dataset", name: repoId }, revision: commit, recursive: true })) {
-    if (entry.type === "file") remote.set(entry.path, remoteFile(entry));
-  }
+  const { revision, commit, files } = await repoSnapshot(repoId, config, {
+    revision: options.revision, onNote: options.onNote, onRevision: (r) => options.onProgress?.({ phase: "listing", revision: r }),
+  });
+  const remote = new Map<string, RemoteFile>(files.map((entry) => [entry.path, remoteFile(entry)]));
   if (!remote.has("meta/info.json")) throw new HubError(`${repoId} at ${revision} is not a LeRobot dataset (no meta/info.json)`);
 
   const videos = options.videos ?? true;

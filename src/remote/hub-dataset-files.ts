@@ -4,15 +4,13 @@
  * but the small JSON files.
  */
 import path from "node:path";
-import { datasetInfo, listFiles } from "@huggingface/hub";
 import type { ByteSource } from "../dataset/byte-source.js";
 import type { DatasetFiles, DirEntry, FileKind } from "../dataset/files.js";
 import { hubConfig, loginHint } from "../hub/config.js";
 import type { HubConfig } from "../hub/config.js";
 import { HubError, describeHubFailure, hubStatus } from "../hub/errors.js";
-import { listRefs } from "../hub/refs.js";
 import { checkRepoId } from "../hub/repo-id.js";
-import { chooseRevision } from "../hub/revision.js";
+import { repoSnapshot } from "../hub/snapshot.js";
 import { CachedByteSource } from "./cached-source.js";
 import { HubRangeReader } from "./hub-range.js";
 import type { RemoteTraffic } from "../dataset/read-traffic.js";
@@ -32,20 +30,9 @@ export async function openHubDatasetFiles(repoId: string, options: OpenHubDatase
   const config = hubConfig(options.env ?? process.env);
   checkRepoId(repoId);
   if (config.offline) throw new HubError(`HF_HUB_OFFLINE is set, so ${repoId} cannot be read from the Hub`);
-  const credentials = { hubUrl: config.endpoint, ...(config.token ? { accessToken: config.token } : {}) };
   try {
-    let revision = options.revision;
-    if (revision === undefined) {
-      const choice = chooseRevision(repoId, await listRefs({ endpoint: config.endpoint, token: config.token, repoId }));
-      revision = choice.revision;
-      if (choice.note) options.onNote?.(choice.note);
-    }
-    // Everything is read at one commit, so a push landing meanwhile cannot mix two versions.
-    const commit = (await datasetInfo({ ...credentials, name: repoId, revision, additionalFields: ["sha"] })).sha;
-    const sizes = new Map<string, number>();
-    for await (const entry of listFiles({ ...credentials, repo: { type: "dataset", name: repoId }, revision: commit, recursive: true })) {
-      if (entry.type === "file") sizes.set(entry.path, entry.size);
-    }
+    const { revision, commit, files } = await repoSnapshot(repoId, config, { revision: options.revision, onNote: options.onNote });
+    const sizes = new Map(files.map((entry) => [entry.path, entry.size]));
     return new HubDatasetFiles(repoId, revision, commit, sizes, new HubRangeReader({ endpoint: config.endpoint, token: config.token, repoId, commit }));
   } catch (error) {
     throw hubReadError(error, repoId, options.revision, config);
