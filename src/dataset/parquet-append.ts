@@ -6,8 +6,9 @@
  *
  * Both inputs must be complete files written by encodeParquet with the same schema.
  */
-import type { ThriftStruct, ThriftValue } from "./thrift-compact.js";
-import { CompactReader, CompactWriter, TType, field } from "./thrift-compact.js";
+import type { ThriftStruct } from "./thrift-compact.js";
+import { footerLength } from "./parquet-footer.js";
+import { CompactReader, CompactWriter, TType, field, listField } from "./thrift-compact.js";
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
 
@@ -36,18 +37,12 @@ function parse(bytes: Uint8Array, name: string): ParsedFile {
   const n = bytes.length;
   const magicOk = (at: number) => MAGIC.every((b, i) => bytes[at + i] === b);
   if (n < 12 || !magicOk(0) || !magicOk(n - 4)) throw new Error(`${name} is not a complete parquet file`);
-  const footerLength = new DataView(bytes.buffer, bytes.byteOffset + n - 8, 4).getUint32(0, true);
-  const footerStart = n - 8 - footerLength;
+  const footerStart = n - 8 - footerLength(bytes);
   if (footerStart < 4) throw new Error(`${name} has a footer length past its start`);
   const reader = new CompactReader(bytes.subarray(footerStart, n - 8));
   return { footer: reader.readStruct(), footerStart };
 }
 
-function listItems(struct: ThriftStruct, id: number): ThriftValue[] {
-  const f = field(struct, id);
-  if (!f || typeof f.value !== "object" || !("kind" in f.value) || f.value.kind !== "list") return [];
-  return f.value.items;
-}
 
 function shiftI64(struct: ThriftStruct, id: number, by: bigint): void {
   const f = field(struct, id);
@@ -57,7 +52,7 @@ function shiftI64(struct: ThriftStruct, id: number, by: bigint): void {
 /** Move every absolute file offset in a row group by `by` bytes. */
 function shiftRowGroup(rowGroup: ThriftStruct, by: bigint): void {
   shiftI64(rowGroup, RG_FILE_OFFSET, by);
-  for (const column of listItems(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
+  for (const column of listField(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
     shiftI64(column, CC_FILE_OFFSET, by);
     const meta = field(column, CC_META)?.value as ThriftStruct | undefined;
     if (meta) for (const id of CMD_OFFSETS) shiftI64(meta, id, by);
@@ -70,7 +65,7 @@ function shiftRowGroup(rowGroup: ThriftStruct, by: bigint): void {
  * statistics stay in the footer, so every reader reads the file the same without it.
  */
 function dropPageIndex(rowGroup: ThriftStruct): void {
-  for (const column of listItems(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
+  for (const column of listField(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
     column.fields = column.fields.filter((f) => !CC_PAGE_INDEX_FIELDS.has(f.id));
   }
 }
@@ -120,7 +115,7 @@ export class ParquetAppender {
 
   static fromFile(bytes: Uint8Array): ParquetAppender {
     const { footer, footerStart } = parse(bytes, "the parquet file");
-    const groups = listItems(footer, FILE_ROW_GROUPS) as ThriftStruct[];
+    const groups = listField(footer, FILE_ROW_GROUPS) as ThriftStruct[];
     const rowGroups = groups.map((rg) => {
       dropPageIndex(rg);
       return encodeStruct(rg);
@@ -161,7 +156,7 @@ export class ParquetAppender {
       if (!sameSchema(this.head, b.footer)) throw new Error("cannot append parquet row groups: the schemas differ");
       // The addition's column data starts after its 4-byte magic; here it starts at `from`.
       const shift = BigInt(from - 4);
-      for (const [i, rg] of (listItems(b.footer, FILE_ROW_GROUPS) as ThriftStruct[]).entries()) {
+      for (const [i, rg] of (listField(b.footer, FILE_ROW_GROUPS) as ThriftStruct[]).entries()) {
         shiftRowGroup(rg, shift);
         dropPageIndex(rg);
         const ordinal = field(rg, RG_ORDINAL);
@@ -272,7 +267,7 @@ export class ParquetConcat {
     const lead = this.size === 0 ? new Uint8Array(MAGIC) : new Uint8Array(0);
     // The piece's column data starts after its 4-byte magic; here it starts after what was written.
     const shift = BigInt(this.size + lead.length - 4);
-    for (const rg of listItems(b.footer, FILE_ROW_GROUPS) as ThriftStruct[]) {
+    for (const rg of listField(b.footer, FILE_ROW_GROUPS) as ThriftStruct[]) {
       shiftRowGroup(rg, shift);
       dropPageIndex(rg);
       const ordinal = field(rg, RG_ORDINAL);
@@ -313,7 +308,7 @@ const CMD_BLOOM_FIELDS = new Set([14, 15]);
 function rowGroupSpan(rowGroup: ThriftStruct): { start: number; end: number } {
   let start = Infinity;
   let end = -Infinity;
-  for (const column of listItems(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
+  for (const column of listField(rowGroup, RG_COLUMNS) as ThriftStruct[]) {
     const meta = field(column, CC_META)?.value as ThriftStruct | undefined;
     if (!meta) continue;
     const offsets = CMD_PAGE_OFFSETS.map((id) => field(meta, id)?.value).filter((v): v is bigint => typeof v === "bigint");
@@ -333,7 +328,7 @@ function rowGroupSpan(rowGroup: ThriftStruct): { start: number; end: number } {
  */
 export function keepRowGroups(bytes: Uint8Array, count: number): Uint8Array {
   const { footer, footerStart } = parse(bytes, "the parquet file");
-  const all = listItems(footer, FILE_ROW_GROUPS) as ThriftStruct[];
+  const all = listField(footer, FILE_ROW_GROUPS) as ThriftStruct[];
   if (!Number.isInteger(count) || count < 1 || count > all.length) throw new Error(`cannot keep ${count} of ${all.length} row groups`);
   const kept = all.slice(0, count);
   // Cut only when every kept page lies before the first dropped one; else keep the bytes (dead, harmless).
@@ -347,7 +342,7 @@ export function keepRowGroups(bytes: Uint8Array, count: number): Uint8Array {
   const encoded = kept.map((rg) => {
     // Page indexes and bloom filters may sit after the cut; both are optional, the footer's statistics stay.
     dropPageIndex(rg);
-    for (const column of listItems(rg, RG_COLUMNS) as ThriftStruct[]) {
+    for (const column of listField(rg, RG_COLUMNS) as ThriftStruct[]) {
       const meta = field(column, CC_META)?.value as ThriftStruct | undefined;
       if (meta) meta.fields = meta.fields.filter((f) => !CMD_BLOOM_FIELDS.has(f.id));
     }

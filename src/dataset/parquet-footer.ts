@@ -4,7 +4,7 @@
  * Hub dataset read over HTTP) can fetch just the row groups it decodes.
  */
 import type { ThriftStruct, ThriftValue } from "./thrift-compact.js";
-import { CompactReader, field } from "./thrift-compact.js";
+import { CompactReader, field, listField } from "./thrift-compact.js";
 
 // parquet.thrift field ids.
 const FILE_NUM_ROWS = 3;
@@ -48,15 +48,15 @@ export function decodeFooter(tail: Uint8Array, fileSize: number): ParquetFooter 
   if (footerStart < 4 || at < 0) throw new Error(`footer length ${length} runs past the start of the file`);
   const meta = new CompactReader(tail.subarray(at, tail.length - FOOTER_TRAILER_BYTES)).readStruct();
   const keyValue = new Map<string, string>();
-  for (const kv of listOf(meta, FILE_KEY_VALUE) as ThriftStruct[]) {
+  for (const kv of listField(meta, FILE_KEY_VALUE) as ThriftStruct[]) {
     const key = text(field(kv, 1)?.value);
     if (key !== undefined) keyValue.set(key, text(field(kv, 2)?.value) ?? "");
   }
   return {
     numRows: int(field(meta, FILE_NUM_ROWS)?.value),
-    rowGroups: (listOf(meta, FILE_ROW_GROUPS) as ThriftStruct[]).map((rg) => ({
+    rowGroups: (listField(meta, FILE_ROW_GROUPS) as ThriftStruct[]).map((rg) => ({
       numRows: int(field(rg, RG_NUM_ROWS)?.value),
-      ranges: (listOf(rg, RG_COLUMNS) as ThriftStruct[]).flatMap(columnChunkRanges),
+      ranges: (listField(rg, RG_COLUMNS) as ThriftStruct[]).flatMap(columnChunkRanges),
     })),
     keyValue,
     createdBy: text(field(meta, FILE_CREATED_BY)?.value),
@@ -82,10 +82,6 @@ function columnChunkRanges(chunk: ThriftStruct): [number, number][] {
   return ranges;
 }
 
-function listOf(struct: ThriftStruct, id: number): ThriftValue[] {
-  const value = field(struct, id)?.value;
-  return value && typeof value === "object" && "kind" in value && value.kind === "list" ? value.items : [];
-}
 
 function int(value: ThriftValue | undefined): number {
   if (typeof value === "bigint" || typeof value === "number") return Number(value);

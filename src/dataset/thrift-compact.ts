@@ -255,3 +255,9 @@ export class CompactWriter {
 export function field(struct: ThriftStruct, id: number): ThriftField | undefined {
   return struct.fields.find((f) => f.id === id);
 }
+
+/** The items of the list field with this id; none when it is absent or not a list. */
+export function listField(struct: ThriftStruct, id: number): ThriftValue[] {
+  const value = field(struct, id)?.value;
+  return value && typeof value === "object" && "kind" in value && value.kind === "list" ? value.items : [];
+}
