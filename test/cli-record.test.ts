@@ -23,14 +23,21 @@ const CAMERAS = JSON.stringify({ front: { type: "synthetic", width: W, height: H
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-function runRecord(args: string[], env: NodeJS.ProcessEnv, killAfterMs?: number): Promise<Run> {
+/** Run `record`; with `kill`, SIGKILL it `afterMs` after its output first shows `when`. */
+function runRecord(args: string[], env: NodeJS.ProcessEnv, kill?: { when: string; afterMs: number }): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, "record", ...args], { env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    let killing = false;
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      if (kill && !killing && stdout.includes(kill.when)) {
+        killing = true;
+        setTimeout(() => child.kill("SIGKILL"), kill.afterMs);
+      }
+    });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    if (killAfterMs !== undefined) setTimeout(() => child.kill("SIGKILL"), killAfterMs);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
@@ -118,8 +125,8 @@ describe.skipIf(!built)("lerobot-ts record", () => {
 
   it("leaves a valid dataset when killed with SIGKILL mid-episode, and resumes", async () => {
     const killed = path.join(dir, "killed");
-    // Episodes last 1.5 s + 0.5 s reset: at 5.2 s the third episode is being recorded.
-    const r = await runRecord(base(killed, 5), env, 5200);
+    // Episodes last 1.5 s: killed 0.7 s into the third, once the first two are saved or saving.
+    const r = await runRecord(base(killed, 5), env, { when: "Recording episode 2", afterMs: 700 });
     expect(r.signal).toBe("SIGKILL");
     const report = await verifyDataset(killed);
     expect(report.summary.errors, JSON.stringify(report.findings)).toBe(0);

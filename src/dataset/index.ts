@@ -1,6 +1,7 @@
 export { openDataset, LeRobotDataset } from "./reader.js";
 export type { OpenDatasetOptions, EpisodeInfo, EpisodeCameraFile, DecodedFrame } from "./reader.js";
 export { DatasetWriter } from "./writer.js";
+export { ThreadedDatasetWriter } from "./threaded-writer.js";
 export type { DatasetWriterOptions, ResumeOptions, SavedEpisode, FeatureSpec, Frame, FrameValue } from "./writer.js";
 export type { DatasetInfo, Feature, VideoInfo } from "./info.js";
 export { parseInfo, CODEBASE_VERSION } from "./info.js";

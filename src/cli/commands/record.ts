@@ -10,7 +10,7 @@ import type { Command } from "commander";
 import { lerobotHome } from "../../dataset/paths.js";
 import { parseInfo } from "../../dataset/info.js";
 import { PushError, hubConfig, isRepoId, loginHint, pushDataset } from "../../hub/index.js";
-import { DatasetWriter } from "../../dataset/writer.js";
+import { ThreadedDatasetWriter } from "../../dataset/threaded-writer.js";
 import type { VideoEncoderSettings } from "../../dataset/video/index.js";
 import type { Camera, CameraConfig } from "../../hardware/cameras/camera.js";
 import { openCamera } from "../../hardware/cameras/open-camera.js";
@@ -69,7 +69,8 @@ export function registerRecord(program: Command): void {
       const speechProgram = plan.playSounds ? findSpeechProgram() : undefined;
       if (plan.playSounds && !speechProgram) out.write(`note: --play_sounds: no speech program (${SPEECH_PROGRAMS.join(", ")}) found, phases are only printed\n`);
       const say = speechProgram ? speaker(speechProgram) : () => {};
-      const writer = plan.resume ? await DatasetWriter.resume(plan.root, { encoder: plan.encoder }) : await DatasetWriter.create({
+      // The writer works on its own thread, so its saves and encoders never delay the clock's ticks.
+      const writer = plan.resume ? await ThreadedDatasetWriter.resume(plan.root, { encoder: plan.encoder }) : await ThreadedDatasetWriter.create({
         root: plan.root, repoId: plan.repoId, fps: plan.fps, robotType: lerobotRobotName(plan.robot.type), features: recordFeatures(plan.cameraConfigs, armPositionNames(plan.robot.type)),
         useVideos: plan.video, encoder: plan.encoder,
       });
