@@ -149,8 +149,8 @@ export class ThreadedDatasetWriter {
 function startWriterThread(): Worker {
   const extension = path.extname(fileURLToPath(import.meta.url));
   const entry = new URL(`./writer-thread${extension}`, import.meta.url);
-  // The parent's flags go along (memory limits, profiling), but not those only an entry script may have.
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith("--input-type") && !arg.startsWith("--eval") && arg !== "-e");
+  // None of the parent's flags: a worker refuses the process-wide ones (--trace-gc, --input-type, ...).
+  const execArgv: string[] = [];
   if (extension !== ".ts") return new Worker(entry, { execArgv });
   const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { eval: true, execArgv });

@@ -1,6 +1,7 @@
 /**
  * A camera read through ffmpeg: ffmpeg opens the device (v4l2, avfoundation, dshow, or any input
- * args) and writes rgb24 frames to a pipe; this class cuts the pipe into frames.
+ * args) and writes rgb24 frames to a named pipe read straight into the frame buffers (see
+ * frame-fifo.ts), or, where there are no named pipes, to its stdout, cut into frames here.
  *
  * Frame buffers are reused, so no frame allocates. Free-running (the default): a device delivers
  * at its own rate and only the newest complete frame is kept; older ones are dropped, never
@@ -13,6 +14,8 @@ import type { Readable } from "node:stream";
 import { findFfmpeg, passthroughArgs, TextTail } from "../../system/index.js";
 import { CameraError } from "./camera.js";
 import type { Camera, CameraFrame } from "./camera.js";
+import type { FrameFifo } from "./frame-fifo.js";
+import { makeFrameFifo } from "./frame-fifo.js";
 
 export interface FfmpegCameraOptions {
   name: string;
@@ -33,12 +36,14 @@ export interface FfmpegCameraOptions {
   /** start() keeps reading (and dropping) frames this long after the first one, as LeRobot's warmup_s. */
   warmupMs?: number;
   readerPaced?: boolean;
+  /** How frames come from ffmpeg: a named pipe where the platform has them (default), or its stdout. */
+  frameTransport?: "fifo" | "stdout";
 }
 
 const BUSY_HINTS =
   "check it is not used by another program; USB bandwidth: put cameras on different USB buses (lsusb -t), lower fps or resolution, or use input_format mjpeg";
 
-type FfmpegChild = ChildProcessByStdio<null, Readable, Readable>;
+type FfmpegChild = ChildProcessByStdio<null, Readable | null, Readable>;
 
 /** Frames a reader-paced camera reads ahead of its reader. */
 const READ_AHEAD = 2;
@@ -51,6 +56,7 @@ export class FfmpegCamera implements Camera {
   private readonly options: FfmpegCameraOptions;
   private readonly frameBytes: number;
   private child: FfmpegChild | undefined;
+  private fifo: FrameFifo | undefined;
   private readonly stderr = new TextTail();
   private filling: Uint8Array;
   private filled = 0;
@@ -96,11 +102,15 @@ export class FfmpegCamera implements Camera {
       "-an",
       ...(o.videoFilter !== undefined ? ["-vf", o.videoFilter] : []),
       ...passthroughArgs(ffmpeg),
-      "-f", "rawvideo", "-pix_fmt", o.pixelFormat ?? "rgb24", "-s", `${this.width}x${this.height}`, "pipe:1",
+      "-f", "rawvideo", "-pix_fmt", o.pixelFormat ?? "rgb24", "-s", `${this.width}x${this.height}`,
     ];
-    const child = spawn(ffmpeg.path, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const fifo = o.frameTransport === "stdout" ? undefined : makeFrameFifo(this.name);
+    this.fifo = fifo;
+    // -y: the FIFO exists already (ffmpeg would otherwise refuse to "overwrite" it).
+    const child = spawn(ffmpeg.path, [...args, ...(fifo ? ["-y", fifo.path] : ["pipe:1"])], { stdio: ["ignore", fifo ? "ignore" : "pipe", "pipe"] }) as FfmpegChild;
     this.child = child;
-    child.stdout.on("data", (chunk: Buffer) => this.take(chunk));
+    if (fifo) fifo.read(() => this.filling.subarray(this.filled), (n) => this.landed(n));
+    else child.stdout!.on("data", (chunk: Buffer) => this.take(chunk));
     child.stderr.on("data", (chunk: Buffer) => this.stderr.push(chunk));
     // Report an exit only once stderr is drained, so the message has ffmpeg's last words.
     const stderrClosed = new Promise<void>((resolve) => child.stderr.once("close", () => resolve()));
@@ -156,7 +166,10 @@ export class FfmpegCamera implements Camera {
     if (!next) return this.handed;
     if (this.handed) this.pool.push(this.handed.data);
     this.handed = { data: next.data, sequence: this.handedOut++, receivedAtMs: next.atMs };
-    if (this.ready.length < READ_AHEAD) this.child?.stdout.resume();
+    if (this.ready.length < READ_AHEAD) {
+      if (this.fifo) this.fifo.resume();
+      else this.child?.stdout?.resume();
+    }
     return this.handed;
   }
 
@@ -172,11 +185,24 @@ export class FfmpegCamera implements Camera {
       return;
     }
     this.state = "stopping";
-    // A paused stdout with unread bytes would never close; drop it and end ffmpeg at once.
-    child.stdout.destroy();
+    // A paused pipe with unread bytes would never close; drop it and end ffmpeg at once.
+    child.stdout?.destroy();
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await this.closed;
+    this.fifo?.close();
+    this.fifo = undefined;
     this.state = "stopped";
+  }
+
+  /**
+   * `n` bytes landed in the frame being filled (the FIFO reads into it directly, never past its
+   * end). Returns false to pause reading: a reader-paced camera has enough frames waiting.
+   */
+  private landed(n: number): boolean {
+    this.filled += n;
+    if (this.filled < this.frameBytes) return true;
+    this.completeFrame();
+    return !(this.options.readerPaced && this.ready.length >= READ_AHEAD);
   }
 
   /** Copies a stdout chunk into the frame being filled, completing as many frames as it holds. */
@@ -190,7 +216,7 @@ export class FfmpegCamera implements Camera {
       if (this.filled < this.frameBytes) return;
       this.completeFrame();
       if (this.options.readerPaced && this.ready.length >= READ_AHEAD) {
-        const stdout = this.child?.stdout;
+        const stdout = this.child?.stdout ?? undefined;
         stdout?.pause();
         // Pause before unshift: a flowing stream would re-emit the rest at once.
         if (offset < chunk.length) stdout?.unshift(chunk.subarray(offset));
