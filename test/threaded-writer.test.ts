@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DatasetError, FrameValidationError } from "../src/errors.js";
@@ -102,6 +103,21 @@ describe("ThreadedDatasetWriter", () => {
     const state = await ds.readColumn("observation.state");
     expect(state.values[10 * 6]).toBe(stateValue(2, 0, 0));
     expect((await verifyDataset(root)).valid).toBe(true);
+  });
+});
+
+/** Nice values of this process's threads, from /proc (Linux). */
+function threadNiceValues(): number[] {
+  return fs.readdirSync("/proc/self/task").map((tid) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]));
+}
+
+describe.runIf(process.platform === "linux")("ThreadedDatasetWriter's priority", () => {
+  it("runs its thread behind the main thread (nice + 5), so the clock's tick wins a contended core", async () => {
+    const base = os.getPriority();
+    expect(threadNiceValues().filter((n) => n === base + 5)).toEqual([]);
+    const writer = await ThreadedDatasetWriter.create(options(path.join(dir, "priority")));
+    expect(threadNiceValues().filter((n) => n === base + 5)).toHaveLength(1);
+    await writer.finalize();
   });
 });
 

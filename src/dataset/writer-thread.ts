@@ -5,13 +5,18 @@
  *
  * Requests run one after another in arrival order, as the main thread would have awaited them.
  */
+import os from "node:os";
 import { parentPort } from "node:worker_threads";
+import { niceThisThread } from "../system/index.js";
 import { DatasetWriter } from "./writer.js";
 import type { WriterReply, WriterRequest, WriterSnapshot } from "./writer-messages.js";
 import { serializeError } from "./writer-messages.js";
 
 if (!parentPort) throw new Error("writer-thread.ts runs as a worker thread (see threaded-writer.ts)");
 const port = parentPort;
+// Behind the main thread: when both compete for a core, the clock's tick goes first. The
+// writer's work waits a moment at most (frames queue; saves run in the reset).
+niceThisThread(Math.min(19, os.getPriority() + 5));
 
 let writer: DatasetWriter | undefined;
 let queue: Promise<void> = Promise.resolve();

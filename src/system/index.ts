@@ -2,3 +2,4 @@
 export { findFfmpeg, passthroughArgs, runFfmpeg, TextTail } from "./ffmpeg.js";
 export type { FfmpegInfo, RunResult } from "./ffmpeg.js";
 export { lerobotHome } from "./hf-home.js";
+export { niceThisThread } from "./thread-priority.js";
