@@ -16,6 +16,7 @@ import { SO_MOTOR_NAMES, UnknownArmTypeError } from "../src/hardware/robots/type
 import { SimulatedChain } from "../src/hardware/sim/chain.js";
 import { calibrate } from "../src/processes/calibrate.js";
 import { teleoperate } from "../src/processes/teleoperate.js";
+import { answer } from "./helpers/answer.js";
 import { tempDir } from "./helpers/synthetic.js";
 
 const home = tempDir("lerobot-ts-arm-");
@@ -163,9 +164,9 @@ describe("calibrate (process)", () => {
       onStateUpdate: (s) => { if (phases.at(-1) !== s.phase) phases.push(s.phase); },
       onRangesUpdate: () => { tables++; },
     });
-    expect(job.getState().phase).toBe("connecting");
+    expect(job.getState().phase).toBe("ready");
     job.start();
-    const result = await job.result;
+    const result = answer(await job.result);
     expect(prompts).toEqual(["mid-pose", "recording-ranges"]);
     expect(phases).toEqual(["mid-pose", "recording-ranges", "saving", "done"]);
     expect(tables).toBeGreaterThan(100);
@@ -193,7 +194,7 @@ describe("calibrate (process)", () => {
       },
     });
     job.start();
-    const result = await job.result;
+    const result = answer(await job.result);
     expect(midPrompts).toBe(2);
     expect(lines.join("\n")).toMatch(/wrist_roll reads 4095 at this pose: a homing offset must stay within ±2047 steps \(LeRobot's "Magnitude exceeds 2047"\)\. Turn that joint a little away/);
     expect(result.calibration.wrist_roll!.homing_offset).toBe(0);
@@ -201,10 +202,17 @@ describe("calibrate (process)", () => {
 
   it("stops cleanly before finishing and saves nothing", async () => {
     const env = freshEnv();
-    const job = await calibrate({ arm: { type: "so101_follower", port: "sim", id: "x" }, env, prompt: () => new Promise(() => {}) });
+    const sim = openSimulatedArm("follower");
+    // The person never answers: stop() must not wait for them.
+    const job = await calibrate({
+      arm: { type: "so101_follower", port: "sim", id: "x" }, env, connect: { simulator: sim },
+      prompt: () => new Promise(() => {}),
+      onStateUpdate: (s) => { if (s.phase === "mid-pose") { job.stop(); job.stop(); } },
+    });
     job.start();
-    job.stop();
-    job.stop();
+    expect(await job.result).toEqual({ stopped: true });
+    expect(job.getState().phase).toBe("stopped");
+    expect(sim.transport.isOpen).toBe(false);
     expect(fs.existsSync(calibrationPath("robots", "so_follower", "x", env))).toBe(false);
   });
 });
@@ -226,7 +234,8 @@ describe("teleoperate (process)", () => {
     for (const key of Object.keys(last.action)) expect(Math.abs(last.observation![key]! - last.action[key]!)).toBeLessThan(8);
     const moved = Math.abs(ticks.at(-1)!.action["shoulder_pan.pos"]! - ticks[0]!.action["shoulder_pan.pos"]!);
     expect(moved).toBeGreaterThan(0.5);
-    expect(job.getState().phase).toBe("stopped");
+    // It ended by itself after durationS.
+    expect(job.getState().phase).toBe("done");
   });
 
   it("ends with an error and releases the follower when the leader's cable is pulled", async () => {

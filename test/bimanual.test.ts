@@ -26,6 +26,7 @@ import { ReplayError, checkActionsFit, episodeActions, replay } from "../src/pro
 import type { TeleoperationTick } from "../src/processes/teleoperate.js";
 import { teleoperate } from "../src/processes/teleoperate.js";
 import { verifyDataset } from "../src/verify/verify.js";
+import { answer } from "./helpers/answer.js";
 import { tempDir } from "./helpers/synthetic.js";
 
 const dir = tempDir("lerobot-ts-bimanual-");
@@ -189,7 +190,7 @@ describe("bimanual calibrate (process)", () => {
     const prompts: CalibrationPrompt[] = [];
     const job = await calibrate({ arm: pair("bi_so_leader", { id: "duo", calibrationDir }), env, prompt: async (p) => { prompts.push(p); return ""; } });
     job.start();
-    const result = await job.result;
+    const result = answer(await job.result);
     expect(prompts.map((p) => `${p.side} ${p.phase}`)).toEqual(["left mid-pose", "left recording-ranges", "right mid-pose", "right recording-ranges"]);
     expect(prompts[0]!.message).toMatch(/Move so_leader 'duo_left' to the middle/);
     expect(result.left.file).toBe(path.join(calibrationDir, "duo_left.json"));

@@ -15,6 +15,7 @@ import { calibrateTest } from "../src/processes/calibrate-test.js";
 import { record, recordFeatures } from "../src/processes/record.js";
 import { episodeActions, replay } from "../src/processes/replay.js";
 import { runCli } from "./helpers/cli.js";
+import { answer } from "./helpers/answer.js";
 import { tempDir } from "./helpers/synthetic.js";
 
 const built = fs.existsSync(path.join(import.meta.dirname, "..", "dist", "cli", "main.js"));
@@ -91,7 +92,7 @@ describe("calibrate-test", () => {
   it("passes a correctly calibrated arm, and fails one whose elbow homing offset shifted, naming the joint", async () => {
     const good = await calibrateTest({ robot: { type: "so101_follower", port: "sim", id: "arm" }, root, repoId: "t/cal", episodeS: 3, approachS: 1, env });
     good.start();
-    const passed = await good.result;
+    const passed = answer(await good.result);
     expect(passed.recorded).toBe(true);
     expect(passed.pass).toBe(true);
     expect(passed.episodes[0]!.joints.map((j) => j.joint)).toEqual(SO_MOTOR_NAMES);
@@ -102,7 +103,7 @@ describe("calibrate-test", () => {
     writeCalibrationFile(calibrationPath("robots", "so_follower", "arm", env), shifted);
     const bad = await calibrateTest({ robot: { type: "so101_follower", port: "sim", id: "arm" }, root, repoId: "t/cal", skipRecord: true, approachS: 1, env });
     bad.start();
-    const failed = await bad.result;
+    const failed = answer(await bad.result);
     expect(failed.pass).toBe(false);
     expect(failed.failedJoints).toEqual(["elbow_flex"]);
     const elbow = failed.episodes[0]!.joints.find((j) => j.joint === "elbow_flex")!;
