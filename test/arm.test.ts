@@ -10,7 +10,9 @@ import { calibrationPath, readCalibrationFile, writeCalibrationFile } from "../s
 import { FeetechBus } from "../src/hardware/feetech/bus.js";
 import { MotorChecksumError, MotorStatusError, MotorTimeoutError } from "../src/hardware/feetech/errors.js";
 import { StatusError } from "../src/hardware/feetech/protocol.js";
+import { openArmLink } from "../src/hardware/robots/arm-link.js";
 import { CalibrationMissingError, MotorCheckError, SOArm } from "../src/hardware/robots/so-arm.js";
+import { TransportError } from "../src/hardware/transport.js";
 import { openSimulatedArm } from "../src/hardware/robots/sim-arm.js";
 import { SO_MOTOR_NAMES, UnknownArmTypeError } from "../src/hardware/robots/types.js";
 import { SimulatedChain } from "../src/hardware/sim/chain.js";
@@ -18,6 +20,7 @@ import { calibrate } from "../src/processes/calibrate.js";
 import { teleoperate } from "../src/processes/teleoperate.js";
 import { answer } from "./helpers/answer.js";
 import { tempDir } from "./helpers/synthetic.js";
+import { afterCalls, until } from "./helpers/wait.js";
 
 const home = tempDir("lerobot-ts-arm-");
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -94,8 +97,8 @@ describe("SOArm", () => {
     expect(Object.keys(before)).toEqual(SO_MOTOR_NAMES.map((m) => `${m}.pos`));
     const goal = { ...before, "elbow_flex.pos": before["elbow_flex.pos"]! - 20, "gripper.pos": 50 };
     await arm.sendAction(goal);
-    await new Promise((r) => setTimeout(r, 400));
-    const after = await arm.readPositions();
+    // Until the servos got there (they would not, without the goals written right).
+    const after = await until(() => arm.readPositions(), (p) => Math.abs(p["elbow_flex.pos"]! - goal["elbow_flex.pos"]) < 0.5 && Math.abs(p["gripper.pos"]! - 50) < 0.5);
     expect(after["elbow_flex.pos"]).toBeCloseTo(goal["elbow_flex.pos"], 0);
     expect(after["gripper.pos"]).toBeCloseTo(50, 0);
     await arm.disconnect();
@@ -149,6 +152,21 @@ describe("SOArm", () => {
     sim2.transport.sync();
     expect(sim2.transport.joint("shoulder_pan").servo.readRegister("Torque_Enable")).toBe(0);
     await arm.disconnect();
+  });
+});
+
+describe("openArmLink (the transport chosen outside the arm)", () => {
+  it("gives the simulator for port 'sim', an injected transport as is, and a serial port otherwise", async () => {
+    const sim = await openArmLink("sim", "leader", { simSeed: 3 });
+    expect(sim.transport).toBe(sim.simulator!.transport);
+    expect(sim.transport.path).toBe("sim");
+    await sim.transport.close();
+    const chain = SimulatedChain.so101();
+    const injected = await openArmLink("/dev/ttyACM7", "follower", { transport: chain });
+    expect(injected).toEqual({ transport: chain, simulator: undefined });
+    await chain.close();
+    await expect(openArmLink("/dev/lerobot-ts-no-such-port", "follower")).rejects.toThrow(TransportError);
+    await expect(openArmLink("/dev/lerobot-ts-no-such-port", "follower")).rejects.toThrow(/port \/dev\/lerobot-ts-no-such-port does not exist/);
   });
 });
 
@@ -241,12 +259,13 @@ describe("teleoperate (process)", () => {
   it("ends with an error and releases the follower when the leader's cable is pulled", async () => {
     const leader = openSimulatedArm("leader");
     const follower = openSimulatedArm("follower");
+    const ticks = afterCalls(10);
     const job = await teleoperate({
       robot: { type: "so101_follower", port: "sim" }, teleop: { type: "so101_leader", port: "sim" }, fps: 60, env: freshEnv(),
-      connect: { robot: { simulator: follower }, teleop: { simulator: leader } },
+      connect: { robot: { simulator: follower }, teleop: { simulator: leader } }, onTick: ticks.callback,
     });
     job.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await ticks.reached;
     leader.transport.faults.disconnect();
     await expect(job.result).rejects.toThrow(/leader arm on sim was lost/);
     expect(job.getState().phase).toBe("failed");

@@ -28,6 +28,7 @@ import { teleoperate } from "../src/processes/teleoperate.js";
 import { verifyDataset } from "../src/verify/verify.js";
 import { answer } from "./helpers/answer.js";
 import { tempDir } from "./helpers/synthetic.js";
+import { afterCalls } from "./helpers/wait.js";
 
 const dir = tempDir("lerobot-ts-bimanual-");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -95,12 +96,13 @@ describe("bimanual teleoperate (process)", () => {
 
   it("names the side whose cable is pulled", async () => {
     const right = openSimulatedArm("leader", { seed: 2 });
+    const ticks = afterCalls(10);
     const job = await teleoperate({
       robot: pair("bi_so_follower"), teleop: pair("bi_so_leader"), fps: 60, env: freshEnv(),
-      connect: { teleop: { right: { simulator: right } } },
+      connect: { teleop: { right: { simulator: right } } }, onTick: ticks.callback,
     });
     job.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await ticks.reached;
     right.transport.faults.disconnect();
     await expect(job.result).rejects.toThrow(/^right leader arm on sim was lost/);
   });

@@ -52,6 +52,7 @@ describe("replay", () => {
     job.start();
     const result = await job.result;
     expect(result.frames).toBe(90);
+    expect(Object.keys(result.latenessMs).sort()).toEqual(["max", "p50", "p99"]);
     // The approach never jumps: each step is a small fraction of the whole move.
     for (let k = 1; k < approach.length; k++) for (let j = 0; j < 6; j++) expect(Math.abs(approach[k]![j]! - approach[k - 1]![j]!)).toBeLessThan(10);
     // Recorded observation k was read one period after action k - 1 was sent, and so was the
@@ -95,6 +96,7 @@ describe("calibrate-test", () => {
     const passed = answer(await good.result);
     expect(passed.recorded).toBe(true);
     expect(passed.pass).toBe(true);
+    expect(Object.keys(passed.latenessMs).sort()).toEqual(["max", "p50", "p99"]);
     expect(passed.episodes[0]!.joints.map((j) => j.joint)).toEqual(SO_MOTOR_NAMES);
     expect(Math.max(...passed.episodes[0]!.joints.map((j) => j.maxDeg))).toBeLessThan(2);
 
