@@ -14,6 +14,7 @@ import { SOArm } from "../src/hardware/robots/so-arm.js";
 import { openSimulatedArm } from "../src/hardware/robots/sim-arm.js";
 import { openPtyPair } from "./helpers/pty.js";
 import { tempDir } from "./helpers/synthetic.js";
+import { until } from "./helpers/wait.js";
 
 const probe = await openPtyPair();
 if (!probe) console.warn("arm-pty: skipped, socat is not installed (.ci/run installs it: apt-get install socat)");
@@ -37,8 +38,7 @@ describe.skipIf(!probe)("SO-101 over a pseudo-terminal through serialport", () =
       expect(arm.bus.transport.constructor.name).toBe("SerialTransport");
       const before = await arm.readPositions();
       await arm.sendAction({ ...before, "shoulder_pan.pos": before["shoulder_pan.pos"]! + 15 });
-      await new Promise((r) => setTimeout(r, 300));
-      const after = await arm.readPositions();
+      const after = await until(() => arm.readPositions(), (p) => Math.abs(p["shoulder_pan.pos"]! - (before["shoulder_pan.pos"]! + 15)) < 0.5);
       expect(after["shoulder_pan.pos"]).toBeCloseTo(before["shoulder_pan.pos"]! + 15, 0);
       sim.transport.sync();
       expect(sim.transport.joint("gripper").servo.readRegister("Max_Torque_Limit")).toBe(500);

@@ -10,13 +10,17 @@ import { calibrationPath, readCalibrationFile, writeCalibrationFile } from "../s
 import { FeetechBus } from "../src/hardware/feetech/bus.js";
 import { MotorChecksumError, MotorStatusError, MotorTimeoutError } from "../src/hardware/feetech/errors.js";
 import { StatusError } from "../src/hardware/feetech/protocol.js";
+import { openArmLink } from "../src/hardware/robots/arm-link.js";
 import { CalibrationMissingError, MotorCheckError, SOArm } from "../src/hardware/robots/so-arm.js";
+import { TransportError } from "../src/hardware/transport.js";
 import { openSimulatedArm } from "../src/hardware/robots/sim-arm.js";
 import { SO_MOTOR_NAMES, UnknownArmTypeError } from "../src/hardware/robots/types.js";
 import { SimulatedChain } from "../src/hardware/sim/chain.js";
 import { calibrate } from "../src/processes/calibrate.js";
 import { teleoperate } from "../src/processes/teleoperate.js";
+import { answer } from "./helpers/answer.js";
 import { tempDir } from "./helpers/synthetic.js";
+import { afterCalls, until } from "./helpers/wait.js";
 
 const home = tempDir("lerobot-ts-arm-");
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -93,8 +97,8 @@ describe("SOArm", () => {
     expect(Object.keys(before)).toEqual(SO_MOTOR_NAMES.map((m) => `${m}.pos`));
     const goal = { ...before, "elbow_flex.pos": before["elbow_flex.pos"]! - 20, "gripper.pos": 50 };
     await arm.sendAction(goal);
-    await new Promise((r) => setTimeout(r, 400));
-    const after = await arm.readPositions();
+    // Until the servos got there (they would not, without the goals written right).
+    const after = await until(() => arm.readPositions(), (p) => Math.abs(p["elbow_flex.pos"]! - goal["elbow_flex.pos"]) < 0.5 && Math.abs(p["gripper.pos"]! - 50) < 0.5);
     expect(after["elbow_flex.pos"]).toBeCloseTo(goal["elbow_flex.pos"], 0);
     expect(after["gripper.pos"]).toBeCloseTo(50, 0);
     await arm.disconnect();
@@ -151,6 +155,21 @@ describe("SOArm", () => {
   });
 });
 
+describe("openArmLink (the transport chosen outside the arm)", () => {
+  it("gives the simulator for port 'sim', an injected transport as is, and a serial port otherwise", async () => {
+    const sim = await openArmLink("sim", "leader", { simSeed: 3 });
+    expect(sim.transport).toBe(sim.simulator!.transport);
+    expect(sim.transport.path).toBe("sim");
+    await sim.transport.close();
+    const chain = SimulatedChain.so101();
+    const injected = await openArmLink("/dev/ttyACM7", "follower", { transport: chain });
+    expect(injected).toEqual({ transport: chain, simulator: undefined });
+    await chain.close();
+    await expect(openArmLink("/dev/lerobot-ts-no-such-port", "follower")).rejects.toThrow(TransportError);
+    await expect(openArmLink("/dev/lerobot-ts-no-such-port", "follower")).rejects.toThrow(/port \/dev\/lerobot-ts-no-such-port does not exist/);
+  });
+});
+
 describe("calibrate (process)", () => {
   it("on the simulator, Enter presses alone give the arm's true calibration, saved as LeRobot does", async () => {
     const env = freshEnv();
@@ -163,9 +182,9 @@ describe("calibrate (process)", () => {
       onStateUpdate: (s) => { if (phases.at(-1) !== s.phase) phases.push(s.phase); },
       onRangesUpdate: () => { tables++; },
     });
-    expect(job.getState().phase).toBe("connecting");
+    expect(job.getState().phase).toBe("ready");
     job.start();
-    const result = await job.result;
+    const result = answer(await job.result);
     expect(prompts).toEqual(["mid-pose", "recording-ranges"]);
     expect(phases).toEqual(["mid-pose", "recording-ranges", "saving", "done"]);
     expect(tables).toBeGreaterThan(100);
@@ -193,7 +212,7 @@ describe("calibrate (process)", () => {
       },
     });
     job.start();
-    const result = await job.result;
+    const result = answer(await job.result);
     expect(midPrompts).toBe(2);
     expect(lines.join("\n")).toMatch(/wrist_roll reads 4095 at this pose: a homing offset must stay within ±2047 steps \(LeRobot's "Magnitude exceeds 2047"\)\. Turn that joint a little away/);
     expect(result.calibration.wrist_roll!.homing_offset).toBe(0);
@@ -201,10 +220,17 @@ describe("calibrate (process)", () => {
 
   it("stops cleanly before finishing and saves nothing", async () => {
     const env = freshEnv();
-    const job = await calibrate({ arm: { type: "so101_follower", port: "sim", id: "x" }, env, prompt: () => new Promise(() => {}) });
+    const sim = openSimulatedArm("follower");
+    // The person never answers: stop() must not wait for them.
+    const job = await calibrate({
+      arm: { type: "so101_follower", port: "sim", id: "x" }, env, connect: { simulator: sim },
+      prompt: () => new Promise(() => {}),
+      onStateUpdate: (s) => { if (s.phase === "mid-pose") { job.stop(); job.stop(); } },
+    });
     job.start();
-    job.stop();
-    job.stop();
+    expect(await job.result).toEqual({ stopped: true });
+    expect(job.getState().phase).toBe("stopped");
+    expect(sim.transport.isOpen).toBe(false);
     expect(fs.existsSync(calibrationPath("robots", "so_follower", "x", env))).toBe(false);
   });
 });
@@ -226,18 +252,20 @@ describe("teleoperate (process)", () => {
     for (const key of Object.keys(last.action)) expect(Math.abs(last.observation![key]! - last.action[key]!)).toBeLessThan(8);
     const moved = Math.abs(ticks.at(-1)!.action["shoulder_pan.pos"]! - ticks[0]!.action["shoulder_pan.pos"]!);
     expect(moved).toBeGreaterThan(0.5);
-    expect(job.getState().phase).toBe("stopped");
+    // It ended by itself after durationS.
+    expect(job.getState().phase).toBe("done");
   });
 
   it("ends with an error and releases the follower when the leader's cable is pulled", async () => {
     const leader = openSimulatedArm("leader");
     const follower = openSimulatedArm("follower");
+    const ticks = afterCalls(10);
     const job = await teleoperate({
       robot: { type: "so101_follower", port: "sim" }, teleop: { type: "so101_leader", port: "sim" }, fps: 60, env: freshEnv(),
-      connect: { robot: { simulator: follower }, teleop: { simulator: leader } },
+      connect: { robot: { simulator: follower }, teleop: { simulator: leader } }, onTick: ticks.callback,
     });
     job.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await ticks.reached;
     leader.transport.faults.disconnect();
     await expect(job.result).rejects.toThrow(/leader arm on sim was lost/);
     expect(job.getState().phase).toBe("failed");

@@ -26,7 +26,9 @@ import { ReplayError, checkActionsFit, episodeActions, replay } from "../src/pro
 import type { TeleoperationTick } from "../src/processes/teleoperate.js";
 import { teleoperate } from "../src/processes/teleoperate.js";
 import { verifyDataset } from "../src/verify/verify.js";
+import { answer } from "./helpers/answer.js";
 import { tempDir } from "./helpers/synthetic.js";
+import { afterCalls } from "./helpers/wait.js";
 
 const dir = tempDir("lerobot-ts-bimanual-");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -94,12 +96,13 @@ describe("bimanual teleoperate (process)", () => {
 
   it("names the side whose cable is pulled", async () => {
     const right = openSimulatedArm("leader", { seed: 2 });
+    const ticks = afterCalls(10);
     const job = await teleoperate({
       robot: pair("bi_so_follower"), teleop: pair("bi_so_leader"), fps: 60, env: freshEnv(),
-      connect: { teleop: { right: { simulator: right } } },
+      connect: { teleop: { right: { simulator: right } } }, onTick: ticks.callback,
     });
     job.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await ticks.reached;
     right.transport.faults.disconnect();
     await expect(job.result).rejects.toThrow(/^right leader arm on sim was lost/);
   });
@@ -189,7 +192,7 @@ describe("bimanual calibrate (process)", () => {
     const prompts: CalibrationPrompt[] = [];
     const job = await calibrate({ arm: pair("bi_so_leader", { id: "duo", calibrationDir }), env, prompt: async (p) => { prompts.push(p); return ""; } });
     job.start();
-    const result = await job.result;
+    const result = answer(await job.result);
     expect(prompts.map((p) => `${p.side} ${p.phase}`)).toEqual(["left mid-pose", "left recording-ranges", "right mid-pose", "right recording-ranges"]);
     expect(prompts[0]!.message).toMatch(/Move so_leader 'duo_left' to the middle/);
     expect(result.left.file).toBe(path.join(calibrationDir, "duo_left.json"));

@@ -12,6 +12,7 @@ import { parseAvfoundationDevices, parseDshowDevices, parseV4l2Formats } from ".
 import { deviceInputArgs, openCamera, parseCamerasJson } from "../src/hardware/cameras/open-camera.js";
 import { SyntheticCamera } from "../src/hardware/cameras/synthetic-camera.js";
 import { tempDir } from "./helpers/synthetic.js";
+import { eventLoopTurns, until } from "./helpers/wait.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isRunning = (pid: number) => {
@@ -71,7 +72,7 @@ describe("frame counter", () => {
 
 describe("SyntheticCamera (paced by its reader)", () => {
   it("hands out consecutive stamped frames 0..29 at 30 fps, a moving picture, and stops cleanly", async () => {
-    await sleep(10);
+    await eventLoopTurns();
     const handlesBefore = childHandles();
     const camera = new SyntheticCamera({ name: "front", width: 320, height: 240, fps: 30 });
     await camera.start();
@@ -97,7 +98,7 @@ describe("SyntheticCamera (paced by its reader)", () => {
     expect(isRunning(pid)).toBe(false);
     expect(camera.pid === undefined || !isRunning(camera.pid)).toBe(true);
     // A closed process handle leaves the list in the event loop's next close phase.
-    await sleep(10);
+    await eventLoopTurns();
     expect(childHandles()).toBe(handlesBefore);
   });
 
@@ -109,8 +110,8 @@ describe("SyntheticCamera (paced by its reader)", () => {
     const again = camera.latest()!;
     expect(again).toBe(first);
     expect(again.sequence).toBe(0);
-    await sleep(50);
-    const next = camera.latest()!;
+    // Until the reader-paced ffmpeg has delivered the next frame.
+    const next = (await until(() => camera.latest()!, (frame) => frame.sequence !== 0));
     expect(next.sequence).toBe(1);
     expect(readCounter(next.data, 320, 240, 1)).toEqual([1]);
     await camera.stop();
@@ -139,10 +140,10 @@ describe("FfmpegCamera (free-running)", () => {
   it("reports a dead ffmpeg once via onError, naming the camera", async () => {
     const camera = standIn("wrist");
     const errors: Error[] = [];
-    camera.onError((error) => errors.push(error));
+    const reported = new Promise<void>((resolve) => camera.onError((error) => { errors.push(error); resolve(); }));
     await camera.start();
     process.kill(camera.pid!, "SIGKILL");
-    await sleep(500);
+    await reported;
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(CameraError);
     expect(errors[0]!.message).toMatch(/^camera 'wrist' \(lavfi testsrc2\) stopped delivering frames: ffmpeg was killed \(SIGKILL\)/);

@@ -77,8 +77,9 @@ describe("findPort", () => {
       },
     });
     job.start();
-    await expect(job.result).rejects.toThrow(/stopped before a port was found/);
-    expect(job.getState().phase).toBe("failed");
+    expect(await job.result).toEqual({ stopped: true });
+    expect(job.getState().phase).toBe("stopped");
+    expect(states.map((s) => s.phase)).toEqual(["listing", "waiting-for-unplug", "stopped"]);
   });
 });
 

@@ -15,6 +15,7 @@ import { calibrateTest } from "../src/processes/calibrate-test.js";
 import { record, recordFeatures } from "../src/processes/record.js";
 import { episodeActions, replay } from "../src/processes/replay.js";
 import { runCli } from "./helpers/cli.js";
+import { answer } from "./helpers/answer.js";
 import { tempDir } from "./helpers/synthetic.js";
 
 const built = fs.existsSync(path.join(import.meta.dirname, "..", "dist", "cli", "main.js"));
@@ -51,6 +52,7 @@ describe("replay", () => {
     job.start();
     const result = await job.result;
     expect(result.frames).toBe(90);
+    expect(Object.keys(result.latenessMs).sort()).toEqual(["max", "p50", "p99"]);
     // The approach never jumps: each step is a small fraction of the whole move.
     for (let k = 1; k < approach.length; k++) for (let j = 0; j < 6; j++) expect(Math.abs(approach[k]![j]! - approach[k - 1]![j]!)).toBeLessThan(10);
     // Recorded observation k was read one period after action k - 1 was sent, and so was the
@@ -91,9 +93,10 @@ describe("calibrate-test", () => {
   it("passes a correctly calibrated arm, and fails one whose elbow homing offset shifted, naming the joint", async () => {
     const good = await calibrateTest({ robot: { type: "so101_follower", port: "sim", id: "arm" }, root, repoId: "t/cal", episodeS: 3, approachS: 1, env });
     good.start();
-    const passed = await good.result;
+    const passed = answer(await good.result);
     expect(passed.recorded).toBe(true);
     expect(passed.pass).toBe(true);
+    expect(Object.keys(passed.latenessMs).sort()).toEqual(["max", "p50", "p99"]);
     expect(passed.episodes[0]!.joints.map((j) => j.joint)).toEqual(SO_MOTOR_NAMES);
     expect(Math.max(...passed.episodes[0]!.joints.map((j) => j.maxDeg))).toBeLessThan(2);
 
@@ -102,7 +105,7 @@ describe("calibrate-test", () => {
     writeCalibrationFile(calibrationPath("robots", "so_follower", "arm", env), shifted);
     const bad = await calibrateTest({ robot: { type: "so101_follower", port: "sim", id: "arm" }, root, repoId: "t/cal", skipRecord: true, approachS: 1, env });
     bad.start();
-    const failed = await bad.result;
+    const failed = answer(await bad.result);
     expect(failed.pass).toBe(false);
     expect(failed.failedJoints).toEqual(["elbow_flex"]);
     const elbow = failed.episodes[0]!.joints.find((j) => j.joint === "elbow_flex")!;

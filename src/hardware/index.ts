@@ -19,6 +19,8 @@ export { connectArm, isBimanualConfig } from "./robots/arm.js";
 export type { Arm, ArmConfig, ArmConnectOptions } from "./robots/arm.js";
 export { BimanualArm, bimanualCameras } from "./robots/bimanual.js";
 export type { BimanualArmConfig, BimanualConnectOptions, SOArmSideConfig, Side as BimanualSide } from "./robots/bimanual.js";
+export { SIM_PORT, isSimulatedPort, openArmLink } from "./robots/arm-link.js";
+export type { ArmLink, ArmLinkOptions } from "./robots/arm-link.js";
 export { openSimulatedArm } from "./robots/sim-arm.js";
 export type { SimulatedArm } from "./robots/sim-arm.js";
 export { calibrationPath, calibrationRoot, readCalibrationFile, writeCalibrationFile } from "./calibration.js";

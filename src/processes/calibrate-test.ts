@@ -17,8 +17,10 @@ import type { ArmCalibration } from "../hardware/calibration.js";
 import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
 import { SOArm } from "../hardware/robots/so-arm.js";
 import { SO_MOTOR_NAMES, armType, lerobotRobotName } from "../hardware/robots/types.js";
-import type { HardwareProcess } from "./process.js";
-import { deferred } from "./process.js";
+import { lifecycle, sleep } from "./lifecycle.js";
+import { PacedClock } from "./paced-clock.js";
+import type { HardwareProcess, LatenessSummary, Stopped } from "./process.js";
+import { STOPPED, latenessSummary } from "./process.js";
 import { recordFeatures } from "./record.js";
 import { ReplayError, approachPoses, checkActionsFit, episodeActions } from "./replay.js";
 
@@ -49,6 +51,8 @@ export interface CalibrationTestResult {
   pass: boolean;
   /** Joints that failed in any episode. */
   failedJoints: string[];
+  /** Start lateness of the trajectory ticks (approaches included), ms. */
+  latenessMs: LatenessSummary;
 }
 
 export interface CalibrationTestState {
@@ -84,7 +88,8 @@ export class CalibrationTestError extends Error {
 
 const STEPS_PER_DEGREE = 4095 / 360;
 
-export async function calibrateTest(config: CalibrateTestConfig): Promise<HardwareProcess<CalibrationTestState, CalibrationTestResult>> {
+/** Resolves with the verdict, or with STOPPED when stop() came first. */
+export async function calibrateTest(config: CalibrateTestConfig): Promise<HardwareProcess<CalibrationTestState, CalibrationTestResult | Stopped>> {
   armType(config.robot.type, "follower");
   const fps = config.fps ?? 30;
   const tolerance = config.toleranceDeg ?? 5;
@@ -96,14 +101,6 @@ export async function calibrateTest(config: CalibrateTestConfig): Promise<Hardwa
   }
   if (!recordFirst) await checkDataset(config.root, episodes, config.robot);
   const arm = await SOArm.connect(config.robot, { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}), ...config.connect });
-  const state: CalibrationTestState = { phase: "ready", episode: undefined, frame: 0, error: undefined };
-  const update = (patch: Partial<CalibrationTestState>) => {
-    Object.assign(state, patch);
-    config.onStateUpdate?.({ ...state });
-  };
-  const outcome = deferred<CalibrationTestResult>();
-  let started = false;
-  let stopped = false;
 
   /**
    * Send each action at its slot and read the arm one period later, before the next action:
@@ -111,15 +108,14 @@ export async function calibrateTest(config: CalibrateTestConfig): Promise<Hardwa
    */
   const runTrajectory = async (actions: Record<string, number>[]): Promise<Record<string, number>[]> => {
     const observations: Record<string, number>[] = [];
-    const t0 = performance.now();
-    for (let k = 0; k <= actions.length && !stopped; k++) {
-      const wait = t0 + (k * 1000) / fps - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    clock.start();
+    for (let k = 0; k <= actions.length && (await clock.waitForSlot()); k++) {
       if (k > 0) observations.push(await arm.readPositions());
       if (k < actions.length) await arm.sendAction(actions[k]!);
-      state.frame = k;
+      lc.state.frame = k;
+      clock.endTick();
     }
-    if (stopped) throw new CalibrationTestError("calibration test stopped");
+    lc.signal.throwIfAborted();
     return observations;
   };
 
@@ -127,16 +123,16 @@ export async function calibrateTest(config: CalibrateTestConfig): Promise<Hardwa
   const approach = async (target: Record<string, number>) => {
     const moves = approachPoses(await arm.readPositions(), target, Math.max(1, Math.round((config.approachS ?? 3) * fps)));
     await runTrajectory(moves);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the servos settle
+    await sleep(300, lc.signal); // let the servos settle
   };
 
   const recordEpisodes = async () => {
-    update({ phase: "recording" });
+    lc.update({ phase: "recording" });
     const writer = await DatasetWriter.create({ root: config.root, repoId: config.repoId, fps, robotType: lerobotRobotName(config.robot.type), features: recordFeatures({}) });
     const count = Math.max(...episodes) + 1;
     const frames = Math.round((config.episodeS ?? 6) * fps);
-    for (let e = 0; e < count && !stopped; e++) {
-      update({ episode: e });
+    for (let e = 0; e < count; e++) {
+      lc.update({ episode: e });
       const actions = builtInMotion(arm, e, frames, fps);
       await approach(actions[0]!);
       const observations = await runTrajectory(actions);
@@ -148,50 +144,38 @@ export async function calibrateTest(config: CalibrateTestConfig): Promise<Hardwa
     await writer.finalize();
   };
 
-  const run = async (): Promise<CalibrationTestResult> => {
-    if (recordFirst) await recordEpisodes();
-    update({ phase: "testing" });
-    const dataset = await openDataset(config.root);
-    const reports: EpisodeReport[] = [];
-    for (const e of episodes) {
-      update({ episode: e, frame: 0 });
-      const actions = await episodeActions(dataset, e);
-      const recorded = await episodeActions(dataset, e, "observation.state");
-      const rows = (a: typeof actions) => a.rows.map((row) => Object.fromEntries(a.names.map((n, j) => [n, row[j]!])));
-      const recordedObs = rows(recorded);
-      // Start where the recording started, reached slowly.
-      await approach(recordedObs[0]!);
-      const replayed = await runTrajectory(rows(actions));
-      reports.push(compare(e, recordedObs, replayed, arm.calibration!, (m) => arm.normMode(m), tolerance));
-    }
-    const failedJoints = [...new Set(reports.flatMap((r) => r.joints.filter((j) => !j.pass).map((j) => j.joint)))];
-    return { root: config.root, toleranceDeg: tolerance, recorded: recordFirst, episodes: reports, pass: failedJoints.length === 0, failedJoints };
-  };
-
-  return {
-    start() {
-      if (started) return;
-      started = true;
-      run().then(
-        async (result) => {
-          await arm.disconnect();
-          update({ phase: "done" });
-          outcome.resolve(result);
-        },
-        async (error: unknown) => {
-          await arm.disconnect();
-          update({ phase: stopped ? "stopped" : "failed", error: error instanceof Error ? error.message : String(error) });
-          outcome.reject(error);
-        },
-      );
+  const lc = lifecycle<CalibrationTestState, CalibrationTestResult | Stopped>({
+    state: { phase: "ready", episode: undefined, frame: 0, error: undefined },
+    onStateUpdate: config.onStateUpdate,
+    release: () => arm.disconnect(),
+    stoppedResult: () => STOPPED,
+    run: async (): Promise<CalibrationTestResult> => {
+      if (recordFirst) await recordEpisodes();
+      lc.update({ phase: "testing" });
+      const dataset = await openDataset(config.root);
+      const reports: EpisodeReport[] = [];
+      for (const e of episodes) {
+        lc.update({ episode: e, frame: 0 });
+        const actions = await episodeActions(dataset, e);
+        const recorded = await episodeActions(dataset, e, "observation.state");
+        const rows = (a: typeof actions) => a.rows.map((row) => Object.fromEntries(a.names.map((n, j) => [n, row[j]!])));
+        const recordedObs = rows(recorded);
+        // Start where the recording started, reached slowly.
+        await approach(recordedObs[0]!);
+        const replayed = await runTrajectory(rows(actions));
+        reports.push(compare(e, recordedObs, replayed, arm.calibration!, (m) => arm.normMode(m), tolerance));
+      }
+      const failedJoints = [...new Set(reports.flatMap((r) => r.joints.filter((j) => !j.pass).map((j) => j.joint)))];
+      return {
+        root: config.root, toleranceDeg: tolerance, recorded: recordFirst, episodes: reports, pass: failedJoints.length === 0, failedJoints,
+        latenessMs: latenessSummary(clock.lateness),
+      };
     },
-    stop() {
-      stopped = true;
-      if (!started) void arm.disconnect().then(() => { update({ phase: "stopped" }); outcome.reject(new CalibrationTestError("calibration test stopped before it started")); });
-    },
-    getState: () => ({ ...state }),
-    result: outcome.promise,
-  };
+  });
+  // A stop ends a trajectory at once: the arm holds its last goal.
+  const clock = new PacedClock(fps, lc.signal);
+  lc.watchArms([arm]);
+  return lc.process;
 }
 
 /** Episodes exist and their actions fit the robot (names, units) before any hardware moves. */

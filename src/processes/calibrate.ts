@@ -14,14 +14,20 @@ import { encodeSignMagnitude } from "../hardware/feetech/control-table.js";
 import type { ArmConnectOptions } from "../hardware/robots/arm.js";
 import { armPorts, isBimanualConfig } from "../hardware/robots/arm.js";
 import type { BimanualArmConfig, Side } from "../hardware/robots/bimanual.js";
-import { SIM_SEEDS, sideConfig } from "../hardware/robots/bimanual.js";
+import { SIDES, SIM_SEEDS, sideConfig } from "../hardware/robots/bimanual.js";
 import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
 import { SOArm } from "../hardware/robots/so-arm.js";
 import { FULL_TURN_MOTOR, SO_MOTORS, SO_MOTOR_NAMES, checkArmType } from "../hardware/robots/types.js";
-import type { HardwareProcess } from "./process.js";
-import { deferred } from "./process.js";
+import { isSimulatedPort } from "../hardware/robots/arm-link.js";
+import { openInOrder } from "../hardware/robots/open-in-order.js";
+import type { Lifecycle } from "./lifecycle.js";
+import { lifecycle, sleep, unlessAborted } from "./lifecycle.js";
+import { PacedClock } from "./paced-clock.js";
+import type { HardwareProcess, Stopped } from "./process.js";
+import { STOPPED } from "./process.js";
 
-export type CalibrationPhase = "connecting" | "existing-file" | "mid-pose" | "recording-ranges" | "saving" | "done" | "failed" | "stopped";
+/** "connecting" is no longer reported: calibrate() returns connected, in "ready". */
+export type CalibrationPhase = "ready" | "connecting" | "existing-file" | "mid-pose" | "recording-ranges" | "saving" | "done" | "failed" | "stopped";
 
 export interface CalibrationPrompt {
   phase: CalibrationPhase;
@@ -86,19 +92,46 @@ export class CalibrationError extends Error {
   override name = "CalibrationError";
 }
 
-export async function calibrate(config: CalibrateConfig & { arm: SOArmConfig }): Promise<HardwareProcess<CalibrationState, CalibrationResult>>;
-export async function calibrate(config: CalibrateConfig & { arm: BimanualArmConfig }): Promise<HardwareProcess<CalibrationState, BimanualCalibrationResult>>;
-export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult>>;
-export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult>> {
+export async function calibrate(config: CalibrateConfig & { arm: SOArmConfig }): Promise<HardwareProcess<CalibrationState, CalibrationResult | Stopped>>;
+export async function calibrate(config: CalibrateConfig & { arm: BimanualArmConfig }): Promise<HardwareProcess<CalibrationState, BimanualCalibrationResult | Stopped>>;
+export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult | Stopped>>;
+export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult | Stopped>> {
   // The id names the calibration file; without one a real arm's file would be `undefined.json`
   // (a simulated arm is called `sim`).
-  if (config.arm.id === undefined && armPorts(config.arm).some((port) => port !== "sim")) {
+  if (config.arm.id === undefined && armPorts(config.arm).some((port) => !isSimulatedPort(port))) {
     const flag = checkArmType(config.arm.type) === "leader" ? "teleop" : "robot";
     throw new CalibrationError(`${config.arm.type} needs an id: it names the calibration file (--${flag}.id=my_arm)`);
   }
-  if (isBimanualConfig(config.arm)) return calibratePair(config, config.arm);
-  const { left: _left, right: _right, ...options } = config.connect ?? {};
-  return calibrationProcess(await connectUncalibrated(config.arm, options, config), config, undefined);
+  const { left: leftOptions, right: rightOptions, ...shared } = config.connect ?? {};
+  const pair = isBimanualConfig(config.arm) ? config.arm : undefined;
+  // Both arms of a pair connected first (as lerobot_calibrate.py connects the device, then
+  // calibrates), then the left arm calibrated, then the right.
+  const arms: { arm: SOArm; side: Side | undefined }[] = pair
+    ? (await openInOrder(
+      SIDES.map((side) => () => connectUncalibrated(sideConfig(pair, side), { ...shared, simSeed: SIM_SEEDS[side], ...(side === "left" ? leftOptions : rightOptions) }, config)),
+      (arm) => arm.disconnect(),
+    )).map((arm, i) => ({ arm, side: SIDES[i] }))
+    : [{ arm: await connectUncalibrated(config.arm as SOArmConfig, shared, config), side: undefined }];
+
+  const lc = lifecycle<CalibrationState, CalibrationResult | BimanualCalibrationResult | Stopped>({
+    state: { phase: "ready", ranges: [], homingOffsets: undefined, file: undefined, error: undefined, ...(pair ? { side: "left" as const } : {}) },
+    onStateUpdate: config.onStateUpdate,
+    copy: (s) => ({ ...s, ranges: [...s.ranges] }),
+    release: () => Promise.all(arms.map(({ arm }) => arm.disconnect())).then(() => {}),
+    stoppedResult: () => STOPPED,
+    run: async () => {
+      const results: CalibrationResult[] = [];
+      for (const { arm, side } of arms) {
+        if (lc.stopping && side === "right") config.log?.("calibration stopped after the left arm; the right arm was not calibrated");
+        lc.signal.throwIfAborted();
+        if (side) lc.update({ side, ranges: [], homingOffsets: undefined, file: undefined });
+        results.push(await calibrateArm(arm, config, side, lc));
+      }
+      return pair ? { left: results[0]!, right: results[1]! } : results[0]!;
+    },
+  });
+  lc.watchArms(arms.map(({ arm }) => arm));
+  return lc.process;
 }
 
 /** Connect an arm as calibrate needs it: no calibration required, nothing configured. */
@@ -106,104 +139,15 @@ function connectUncalibrated(arm: SOArmConfig, options: ConnectArmOptions, confi
   return SOArm.connect(arm, { ...options, requireCalibration: false, ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}) });
 }
 
-/**
- * Both arms connected first (as lerobot_calibrate.py connects the device, then calibrates), then
- * the left arm calibrated, then the right; state and prompts say which side they are about.
- */
-async function calibratePair(config: CalibrateConfig, pair: BimanualArmConfig): Promise<HardwareProcess<CalibrationState, BimanualCalibrationResult>> {
-  const { left: leftOptions, right: rightOptions, ...shared } = config.connect ?? {};
-  const left = await connectUncalibrated(sideConfig(pair, "left"), { ...shared, simSeed: SIM_SEEDS.left, ...leftOptions }, config);
-  let right: SOArm;
-  try {
-    right = await connectUncalibrated(sideConfig(pair, "right"), { ...shared, simSeed: SIM_SEEDS.right, ...rightOptions }, config);
-  } catch (error) {
-    await left.disconnect();
-    throw error;
-  }
-  let state: CalibrationState = { phase: "connecting", ranges: [], homingOffsets: undefined, file: undefined, error: undefined, side: "left" };
-  const forward = (s: CalibrationState) => {
-    state = s;
-    config.onStateUpdate?.({ ...s });
-  };
-  const jobs = {
-    left: calibrationProcess(left, { ...config, onStateUpdate: forward }, "left"),
-    right: calibrationProcess(right, { ...config, onStateUpdate: forward }, "right"),
-  };
-  const outcome = deferred<BimanualCalibrationResult>();
-  let started = false;
-  // Stopping an unstarted side disconnects it, which must happen once.
-  let rightStopped = false;
-  const stopRight = () => {
-    if (rightStopped) return;
-    rightStopped = true;
-    jobs.right.stop();
-  };
-  const run = async (): Promise<BimanualCalibrationResult> => {
-    jobs.left.start();
-    const leftResult = await jobs.left.result;
-    if (rightStopped) throw new CalibrationError("calibration stopped after the left arm; the right arm was not calibrated");
-    jobs.right.start();
-    return { left: leftResult, right: await jobs.right.result };
-  };
-  return {
-    start() {
-      if (started) return;
-      started = true;
-      // A failed left side leaves the right one unstarted: stopping it disconnects it.
-      run().then(outcome.resolve, (error: unknown) => {
-        stopRight();
-        outcome.reject(error);
-      });
-    },
-    stop() {
-      jobs.left.stop();
-      stopRight();
-      if (!started) outcome.reject(new CalibrationError("calibration stopped before it started"));
-    },
-    getState: () => ({ ...state }),
-    result: outcome.promise,
-  };
-}
-
-/** The calibration procedure on a connected arm; disconnects it at the end. */
-function calibrationProcess(arm: SOArm, config: CalibrateConfig, side: Side | undefined): HardwareProcess<CalibrationState, CalibrationResult> {
-  const state: CalibrationState = { phase: "connecting", ranges: [], homingOffsets: undefined, file: undefined, error: undefined, ...(side ? { side } : {}) };
-  const update = (patch: Partial<CalibrationState>) => {
-    Object.assign(state, patch);
-    config.onStateUpdate?.({ ...state });
-  };
-  const prompt = (p: CalibrationPrompt) => config.prompt(side ? { ...p, side } : p);
+/** The calibration procedure on one connected arm (of a pair: `side`); a stop ends its waits at once. */
+async function calibrateArm(
+  arm: SOArm, config: CalibrateConfig, side: Side | undefined, lc: Lifecycle<CalibrationState, CalibrationResult | BimanualCalibrationResult | Stopped>,
+): Promise<CalibrationResult> {
+  const { update, signal } = lc;
+  const prompt = (p: CalibrationPrompt) => unlessAborted(config.prompt(side ? { ...p, side } : p), signal);
   // Written where connect looks: the calibration_dir given, else the current folder name (so_follower, ...).
   const file = arm.config.calibrationDir !== undefined ? calibrationFileIn(arm.config.calibrationDir, arm.config.id!) :
     calibrationPath(arm.armType.kind, arm.armType.calibrationNames[0]!, arm.config.id!, config.env);
-  const outcome = deferred<CalibrationResult>();
-  let started = false;
-  let stopped = false;
-
-  const run = async (): Promise<CalibrationResult> => {
-    const existing = arm.calibrationSource && arm.calibrationSource !== "simulator" ? arm.calibration : undefined;
-    if (existing) {
-      update({ phase: "existing-file" });
-      const answer = await prompt({ phase: "existing-file", message: `Press ENTER to use the calibration file of '${arm.config.id}' (${arm.calibrationSource}), or type 'c' and press ENTER to run calibration: ` });
-      if (answer.trim().toLowerCase() !== "c") {
-        await arm.writeCalibration(existing);
-        return { calibration: existing, file: arm.calibrationSource!, keptExistingFile: true };
-      }
-    }
-    await arm.disableTorque();
-    for (const { id } of SO_MOTORS) await arm.bus.write(id, "Operating_Mode", 0, 2);
-
-    const offsets = await findHomingOffsets();
-    const ranges = await recordRanges();
-    const calibration: ArmCalibration = {};
-    for (const { name, id } of SO_MOTORS) {
-      calibration[name] = { id, drive_mode: 0, homing_offset: offsets[name]!, range_min: ranges[name]!.min, range_max: ranges[name]!.max };
-    }
-    update({ phase: "saving" });
-    await arm.writeCalibration(calibration);
-    writeCalibrationFile(file, calibration);
-    return { calibration, file, keptExistingFile: false };
-  };
 
   /**
    * Homing offsets that make the mid-range pose read 2047. An offset must fit sign-magnitude
@@ -215,7 +159,6 @@ function calibrationProcess(arm: SOArm, config: CalibrateConfig, side: Side | un
       update({ phase: "mid-pose" });
       arm.simulator?.hand.calibrationMidPose();
       await prompt({ phase: "mid-pose", message: `Move ${arm.config.type} '${arm.config.id}' to the middle of its range of motion and press ENTER...` });
-      throwIfStopped();
       // The simulated hand takes a moment to get there; a person has already done it.
       if (arm.simulator) await waitUntilStill();
       for (const { id } of SO_MOTORS) {
@@ -256,21 +199,22 @@ function calibrationProcess(arm: SOArm, config: CalibrateConfig, side: Side | un
       phase: "recording-ranges",
       message: `Move all joints except '${FULL_TURN_MOTOR}' sequentially through their entire ranges of motion.\nRecording positions. Press ENTER to stop...`,
     }).then(() => { enterPressed = true; });
-    const period = config.samplePeriodMs ?? 20;
+    answer.catch(() => {}); // a stop rejects it; awaited below
     // Sample until Enter (and, on the simulator, until its hand has finished the sweep).
-    while (!(enterPressed && (!hand || hand.progress.sweepDone)) && !stopped) {
+    const clock = new PacedClock(1000 / (config.samplePeriodMs ?? 20), signal);
+    clock.start();
+    while (!(enterPressed && (!hand || hand.progress.sweepDone)) && (await clock.waitForSlot())) {
       const raw = await arm.readRaw(5);
       for (const m of tracked) {
         min[m] = Math.min(min[m]!, raw[m]!);
         max[m] = Math.max(max[m]!, raw[m]!);
       }
       const rows = SO_MOTOR_NAMES.map((m) => ({ motor: m, min: min[m]!, position: raw[m]!, max: max[m]! }));
-      state.ranges = rows;
+      lc.state.ranges = rows;
       config.onRangesUpdate?.(rows);
-      await new Promise((resolve) => setTimeout(resolve, period));
+      clock.endTick();
     }
     await answer;
-    throwIfStopped();
     // Limits are unsigned: a joint that went far below its mid-range pose cannot be stored.
     const outside = tracked.filter((m) => min[m]! < 0 || max[m]! > 4095);
     if (outside.length > 0) {
@@ -288,41 +232,37 @@ function calibrationProcess(arm: SOArm, config: CalibrateConfig, side: Side | un
   const waitUntilStill = async () => {
     let last = JSON.stringify(await arm.readRaw(5));
     for (let i = 0; i < 100; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50, signal);
       const now = JSON.stringify(await arm.readRaw(5));
       if (now === last) return;
       last = now;
     }
   };
 
-  const throwIfStopped = () => {
-    if (stopped) throw new CalibrationError("calibration stopped before it finished; nothing was saved");
-  };
+  const existing = arm.calibrationSource && arm.calibrationSource !== "simulator" ? arm.calibration : undefined;
+  if (existing) {
+    update({ phase: "existing-file" });
+    const answer = await prompt({ phase: "existing-file", message: `Press ENTER to use the calibration file of '${arm.config.id}' (${arm.calibrationSource}), or type 'c' and press ENTER to run calibration: ` });
+    if (answer.trim().toLowerCase() !== "c") {
+      await arm.writeCalibration(existing);
+      lc.state.file = arm.calibrationSource!;
+      return { calibration: existing, file: arm.calibrationSource!, keptExistingFile: true };
+    }
+  }
+  await arm.disableTorque();
+  for (const { id } of SO_MOTORS) await arm.bus.write(id, "Operating_Mode", 0, 2);
 
-  return {
-    start() {
-      if (started) return;
-      started = true;
-      run().then(
-        (result) => {
-          update({ phase: "done", file: result.file });
-          outcome.resolve(result);
-        },
-        (error: unknown) => {
-          update({ phase: stopped ? "stopped" : "failed", error: error instanceof Error ? error.message : String(error) });
-          outcome.reject(error);
-        },
-      ).finally(() => arm.disconnect());
-    },
-    stop() {
-      stopped = true;
-      if (!started) {
-        update({ phase: "stopped" });
-        outcome.reject(new CalibrationError("calibration stopped before it started"));
-        void arm.disconnect();
-      }
-    },
-    getState: () => ({ ...state }),
-    result: outcome.promise,
-  };
+  const offsets = await findHomingOffsets();
+  const ranges = await recordRanges();
+  const calibration: ArmCalibration = {};
+  for (const { name, id } of SO_MOTORS) {
+    calibration[name] = { id, drive_mode: 0, homing_offset: offsets[name]!, range_min: ranges[name]!.min, range_max: ranges[name]!.max };
+  }
+  // The last point a stop is heeded: from here the file and the motors agree.
+  signal.throwIfAborted();
+  update({ phase: "saving" });
+  await arm.writeCalibration(calibration);
+  writeCalibrationFile(file, calibration);
+  lc.state.file = file;
+  return { calibration, file, keptExistingFile: false };
 }

@@ -5,8 +5,9 @@
  */
 import { listPorts as listSystemPorts } from "../hardware/ports.js";
 import type { PortInfo } from "../hardware/ports.js";
-import { deferred } from "./process.js";
-import type { HardwareProcess } from "./process.js";
+import { lifecycle, sleep, unlessAborted } from "./lifecycle.js";
+import { STOPPED } from "./process.js";
+import type { HardwareProcess, Stopped } from "./process.js";
 
 export const UNPLUG_PROMPT = "Remove the USB cable from your MotorsBus and press Enter when done.";
 
@@ -23,9 +24,10 @@ export interface FindPortConfig {
 }
 
 export interface FindPortState {
-  phase: "listing" | "waiting-for-unplug" | "done" | "failed";
+  phase: "ready" | "listing" | "waiting-for-unplug" | "done" | "stopped" | "failed";
   portsBefore: PortInfo[];
   portsAfter: PortInfo[];
+  error?: string | undefined;
 }
 
 export interface FindPortResult {
@@ -33,7 +35,8 @@ export interface FindPortResult {
   info: PortInfo;
 }
 
-export type FindPortProcess = HardwareProcess<FindPortState, FindPortResult>;
+/** Resolves with the port, or with STOPPED when stop() came first. */
+export type FindPortProcess = HardwareProcess<FindPortState, FindPortResult | Stopped>;
 
 /** The flow could not name one port; the message says what to do. */
 export class FindPortError extends Error {
@@ -43,55 +46,30 @@ export class FindPortError extends Error {
 export async function findPort(config: FindPortConfig): Promise<FindPortProcess> {
   const list = config.listPorts ?? (() => listSystemPorts());
   const settleMs = config.settleMs ?? 500;
-  const { promise: result, resolve, reject } = deferred<FindPortResult>();
-  let state: FindPortState = { phase: "listing", portsBefore: [], portsAfter: [] };
-  let started = false;
-  let ended = false;
-
-  const update = (change: Partial<FindPortState>): void => {
-    state = { ...state, ...change };
-    config.onStateUpdate?.(state);
-  };
-  const fail = (error: unknown): void => {
-    if (ended) return;
-    ended = true;
-    update({ phase: "failed" });
-    reject(error);
-  };
-
-  const run = async (): Promise<void> => {
-    update({ phase: "listing" });
-    const portsBefore = await list();
-    if (ended) return;
-    if (portsBefore.length === 0) throw new FindPortError("no serial ports found; plug the arm's USB cable into this computer (and power the arm), then try again");
-    update({ phase: "waiting-for-unplug", portsBefore });
-    config.onPrompt?.(UNPLUG_PROMPT);
-    await config.waitForUser();
-    if (ended) return;
-    update({ phase: "listing" });
-    if (settleMs > 0) await new Promise((done) => setTimeout(done, settleMs));
-    const portsAfter = await list();
-    if (ended) return;
-    // Reported with the outcome (done or failed) rather than as a state of its own.
-    state = { ...state, portsAfter };
-    const port = disappeared(portsBefore, portsAfter);
-    ended = true;
-    update({ phase: "done" });
-    resolve({ port: port.path, info: port });
-  };
-
-  return {
-    start() {
-      if (started) return;
-      started = true;
-      run().catch(fail);
+  const lc = lifecycle<FindPortState, FindPortResult | Stopped>({
+    state: { phase: "ready", portsBefore: [], portsAfter: [] },
+    onStateUpdate: config.onStateUpdate,
+    // It opens nothing: listing ports holds no device.
+    release: async () => {},
+    stoppedResult: () => STOPPED,
+    run: async (): Promise<FindPortResult> => {
+      const { signal } = lc;
+      lc.update({ phase: "listing" });
+      const portsBefore = await unlessAborted(list(), signal);
+      if (portsBefore.length === 0) throw new FindPortError("no serial ports found; plug the arm's USB cable into this computer (and power the arm), then try again");
+      lc.update({ phase: "waiting-for-unplug", portsBefore });
+      config.onPrompt?.(UNPLUG_PROMPT);
+      await unlessAborted(config.waitForUser(), signal);
+      lc.update({ phase: "listing" });
+      if (settleMs > 0) await sleep(settleMs, signal);
+      const portsAfter = await unlessAborted(list(), signal);
+      // Reported with the outcome (done or failed) rather than as a state of its own.
+      lc.state.portsAfter = portsAfter;
+      const port = disappeared(portsBefore, portsAfter);
+      return { port: port.path, info: port };
     },
-    stop() {
-      fail(new FindPortError("find-port was stopped before a port was found"));
-    },
-    getState: () => state,
-    result,
-  };
+  });
+  return lc.process;
 }
 
 function disappeared(before: PortInfo[], after: PortInfo[]): PortInfo {

@@ -10,11 +10,13 @@
 import type { Frame } from "../dataset/writer.js";
 import type { Camera, CameraConfig } from "../hardware/cameras/camera.js";
 import { CameraError } from "../hardware/cameras/camera.js";
-import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
-import { checkArmsMatch, connectArm } from "../hardware/robots/arm.js";
+import type { ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
 import { SO_POSITION_NAMES } from "../hardware/robots/types.js";
-import type { HardwareProcess } from "./process.js";
-import { deferred, latenessSummary } from "./process.js";
+import { connectLeaderThenFollower } from "./connect-arms.js";
+import { lifecycle } from "./lifecycle.js";
+import { PacedClock } from "./paced-clock.js";
+import type { HardwareProcess, LatenessSummary } from "./process.js";
+import { latenessSummary } from "./process.js";
 
 /** Where recorded frames go. DatasetWriter is one; a library user may keep frames in memory instead. */
 export interface RecordSink {
@@ -85,9 +87,9 @@ export interface EpisodeTiming {
   /** Ticks of the take whose work ran past the next tick's time. */
   overruns: number;
   /** Tick start lateness (ms) over the take. */
-  latenessMs: { p50: number; p99: number; max: number };
+  latenessMs: LatenessSummary;
   /** The same over the take's first second, where start-up costs show. */
-  firstSecondLatenessMs: { p50: number; p99: number; max: number };
+  firstSecondLatenessMs: LatenessSummary;
 }
 
 export interface RecordResult {
@@ -97,7 +99,7 @@ export interface RecordResult {
   overruns: number;
   lateFrames: Record<string, number>;
   /** Tick start lateness (ms) over the whole run. */
-  latenessMs: { p50: number; p99: number; max: number };
+  latenessMs: LatenessSummary;
   /** Per saved episode: how long the loop waited for its save after the reset (ms). */
   savePausesMs: number[];
   /** Most frames waiting for the sink at once (the sink is fed off the tick, in order). */
@@ -159,16 +161,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
   if (!(fps > 0) || episodeFrames < 1 || resetTicks < 0 || !(numEpisodes >= 1)) {
     throw new RangeError(`record needs fps > 0, episodeTimeS >= 1 / fps, resetTimeS >= 0 and numEpisodes >= 1`);
   }
-  checkArmsMatch(config.robot, config.teleop);
-  const base = { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}) };
-  const leader = await connectArm(config.teleop, { ...base, ...config.connect?.teleop });
-  let follower: Arm;
-  try {
-    follower = await connectArm(config.robot, { ...base, ...config.connect?.robot });
-  } catch (error) {
-    await leader.disconnect();
-    throw error;
-  }
+  const { leader, follower } = await connectLeaderThenFollower(config);
   const cameras = Object.entries(config.cameras);
   try {
     await Promise.all(cameras.map(([, camera]) => camera.start()));
@@ -177,16 +170,33 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     throw error;
   }
 
-  const state: RecordState = {
-    phase: "ready", episode: 0, episodesSaved: 0, frames: 0, phaseElapsedS: 0, loopHz: 0, overruns: 0,
-    lateFrames: Object.fromEntries(cameras.map(([name]) => [name, 0])), rerecorded: 0, error: undefined,
+  const shutdown = async () => {
+    await Promise.all([follower.disconnect(), leader.disconnect(), ...cameras.map(([, c]) => c.stop().catch(() => {}))]);
   };
-  const update = (patch: Partial<RecordState>) => {
-    Object.assign(state, patch);
-    config.onStateUpdate?.({ ...state, lateFrames: { ...state.lateFrames } });
-  };
-  const outcome = deferred<RecordResult>();
-  const lateness: number[] = [];
+  const lc = lifecycle<RecordState, RecordResult>({
+    state: {
+      phase: "ready", episode: 0, episodesSaved: 0, frames: 0, phaseElapsedS: 0, loopHz: 0, overruns: 0,
+      lateFrames: Object.fromEntries(cameras.map(([name]) => [name, 0])), rerecorded: 0, error: undefined,
+    },
+    onStateUpdate: config.onStateUpdate,
+    copy: (s) => ({ ...s, lateFrames: { ...s.lateFrames } }),
+    run: (): Promise<RecordResult> => run(),
+    release: shutdown,
+    stoppedResult: async (): Promise<RecordResult> => {
+      await config.sink.finalize();
+      return { episodesSaved: 0, framesSaved: 0, rerecorded: 0, overruns: 0, lateFrames: { ...state.lateFrames }, latenessMs: { p50: 0, p99: 0, max: 0 }, savePausesMs: [], maxBacklog: 0, episodes: [] };
+    },
+    cleanUpAfterFailure: async () => {
+      await writing.catch(() => {});
+      // What was saved stays saved; the take in progress is dropped.
+      await config.sink.discardEpisode().catch(() => {});
+      await config.sink.finalize().catch(() => {});
+    },
+  });
+  const { state, update } = lc;
+  // A failure wakes a sleeping tick; a stop lets the tick in progress finish.
+  const clock = new PacedClock(fps, lc.failureSignal);
+
   const savePausesMs: number[] = [];
   // The current take's tick lateness and overruns; summarised when the take is saved.
   let takeLateness: number[] = [];
@@ -195,17 +205,8 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
   const lastSequence = new Map<string, number>();
   const recentTicks: number[] = [];
   let framesSaved = 0;
-  let started = false;
-  let finished = false;
-  let stopRequested = false;
   let endRequested = false;
   let rerecordRequested = false;
-  let failure: unknown;
-  const wake: (() => void)[] = [];
-  const failNow = (error: unknown) => {
-    failure ??= error;
-    for (const w of wake.splice(0)) w();
-  };
   // Frames go to the sink off the tick, in order: a busy encoder delays writing, never the clock.
   let writing: Promise<void> = Promise.resolve();
   let backlog = 0;
@@ -215,11 +216,11 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     backlog++;
     maxBacklog = Math.max(maxBacklog, backlog);
     if (backlog > maxBacklogAllowed) {
-      failNow(new Error(`the dataset writer fell ${backlog} frames behind: the video encoder cannot keep up with these cameras; lower their resolution or fps, or use --dataset.vcodec=libx264`));
+      lc.fail(new Error(`the dataset writer fell ${backlog} frames behind: the video encoder cannot keep up with these cameras; lower their resolution or fps, or use --dataset.vcodec=libx264`));
     }
     writing = writing.then(() => config.sink.addFrame(frame)).then(
       () => { backlog--; recycle(frame); },
-      (error: unknown) => { backlog--; failNow(error); },
+      (error: unknown) => { backlog--; lc.fail(error); },
     );
   };
   // Frame copies come from a pool and go back once the sink has taken them: at 2 x 640x480 x 30 fps,
@@ -241,24 +242,16 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
   /** Every queued frame handed to the sink (before a save or discard). */
   const drained = async () => {
     await writing;
-    if (failure) throw failure;
+    lc.throwIfFailed();
   };
-  for (const [name, camera] of cameras) camera.onError((error) => failNow(new CameraError(`camera '${name}' stopped: ${error.message}`, name)));
-  for (const arm of [leader, follower]) arm.onLost(failNow);
   // The dataset's action and observation.state columns, in the follower's order.
   const joints = follower.positionNames;
 
-  let t0 = 0;
-  let tickIndex = 0;
-  /** Run one tick at its slot on the clock; resolves with what it read. */
+  /** Run one tick at its slot on the clock. */
   const tick = async (phase: RecordPhase, frameIndex: number | undefined): Promise<void> => {
-    const scheduled = t0 + (tickIndex * 1000) / fps;
-    const wait = scheduled - performance.now();
-    if (wait > 0) await new Promise<void>((resolve) => { const t = setTimeout(resolve, wait); wake.push(() => { clearTimeout(t); resolve(); }); });
-    if (failure) throw failure;
-    const startedAtMs = performance.now();
-    const lateMs = Math.max(0, startedAtMs - scheduled);
-    lateness.push(lateMs);
+    // The clock is interrupted by a failure only.
+    if (!(await clock.waitForSlot())) return lc.throwIfFailed();
+    const { startedAtMs, lateMs } = clock;
     if (frameIndex !== undefined) takeLateness.push(lateMs);
     const observation = await follower.readPositions();
     const action = await leader.readPositions();
@@ -282,25 +275,24 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     if (frameIndex !== undefined) {
       enqueue({ task: config.dataset.singleTask, action: joints.map((n) => action[n]!), "observation.state": joints.map((n) => observation[n]!), ...images } as Frame);
     }
-    tickIndex++;
+    const slot = clock.slot;
     const done = performance.now();
-    // Work that ran past the next slot is an overrun; the next tick then starts at once.
-    if (done > t0 + (tickIndex * 1000) / fps) {
-      state.overruns++;
+    // Work that ran past the next slot is an overrun; the slots it covered are skipped.
+    if (clock.endTick(done)) {
+      state.overruns = clock.overruns;
       if (frameIndex !== undefined) takeOverruns++;
-      tickIndex = Math.ceil(((done - t0) * fps) / 1000);
     }
     recentTicks.push(done);
     while (recentTicks[0]! < done - 1000) recentTicks.shift();
     state.loopHz = recentTicks.length;
-    config.onTick?.({ tick: tickIndex - 1, phase, episode: state.episode, frameIndex, observation, action, cameraSequences, startedAtMs, lateMs });
+    config.onTick?.({ tick: slot, phase, episode: state.episode, frameIndex, observation, action, cameraSequences, startedAtMs, lateMs });
   };
 
   /** Ticks of one phase: `ticks` of them, or until asked to end. */
   const runPhase = async (phase: RecordPhase, ticks: number, recording: boolean): Promise<number> => {
     update({ phase, phaseElapsedS: 0, frames: 0 });
     let k = 0;
-    while (k < ticks && !stopRequested && !(recording && (endRequested || rerecordRequested)) && !(!recording && endRequested)) {
+    while (k < ticks && !lc.stopping && !(recording && (endRequested || rerecordRequested)) && !(!recording && endRequested)) {
       await tick(phase, recording ? k : undefined);
       k++;
       if (!recording && saveDone) await prepareBetweenTicks();
@@ -325,8 +317,8 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
   const run = async (): Promise<RecordResult> => {
     // The first episode's encoders start before the clock does.
     await config.sink.prepareEpisode?.();
-    t0 = performance.now();
-    while (state.episodesSaved < numEpisodes && !stopRequested) {
+    clock.start();
+    while (state.episodesSaved < numEpisodes && !lc.stopping) {
       endRequested = false;
       rerecordRequested = false;
       while (!prepared && config.sink.prepareEpisode) await prepareBetweenTicks();
@@ -340,7 +332,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
         update({ rerecorded: state.rerecorded + 1 });
         config.log?.(`re-recording episode ${state.episode}`);
         endRequested = false;
-        if (!stopRequested) await runPhase("resetting", resetTicks, false);
+        if (!lc.stopping) await runPhase("resetting", resetTicks, false);
         continue;
       }
       if (frames === 0) break; // stopped before the first frame: nothing to keep
@@ -358,7 +350,7 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
       saving.catch(() => {});
       const last = state.episodesSaved + 1 >= numEpisodes;
       update({ episode: state.episode + 1 });
-      if (!last && !stopRequested) {
+      if (!last && !lc.stopping) {
         endRequested = false;
         await runPhase("resetting", resetTicks, false);
         if (rerecordRequested) config.log?.("episode already saved: re-record works while an episode is being recorded");
@@ -371,55 +363,20 @@ export async function record(config: RecordConfig): Promise<RecordProcess> {
     await config.sink.finalize();
     return {
       episodesSaved: state.episodesSaved, framesSaved, rerecorded: state.rerecorded, overruns: state.overruns,
-      lateFrames: { ...state.lateFrames }, latenessMs: latenessSummary(lateness), savePausesMs, maxBacklog, episodes: episodeTimings,
+      lateFrames: { ...state.lateFrames }, latenessMs: latenessSummary(clock.lateness), savePausesMs, maxBacklog, episodes: episodeTimings,
     };
   };
 
-  const shutdown = async () => {
-    await Promise.all([follower.disconnect(), leader.disconnect(), ...cameras.map(([, c]) => c.stop().catch(() => {}))]);
-  };
+  for (const [name, camera] of cameras) camera.onError((error) => lc.fail(new CameraError(`camera '${name}' stopped: ${error.message}`, name)));
+  lc.watchArms([leader, follower]);
 
   return {
-    start() {
-      if (started) return;
-      started = true;
-      run().then(
-        async (result) => {
-          finished = true;
-          await shutdown();
-          update({ phase: stopRequested ? "stopped" : "done" });
-          outcome.resolve(result);
-        },
-        async (error: unknown) => {
-          finished = true;
-          await writing.catch(() => {});
-          // What was saved stays saved; the take in progress is dropped.
-          await config.sink.discardEpisode().catch(() => {});
-          await config.sink.finalize().catch(() => {});
-          await shutdown();
-          update({ phase: "failed", error: error instanceof Error ? error.message : String(error) });
-          outcome.reject(error);
-        },
-      );
-    },
-    stop() {
-      if (finished) return;
-      stopRequested = true;
-      if (!started) {
-        finished = true;
-        void shutdown().then(() => config.sink.finalize()).finally(() => {
-          update({ phase: "stopped" });
-          outcome.resolve({ episodesSaved: 0, framesSaved: 0, rerecorded: 0, overruns: 0, lateFrames: { ...state.lateFrames }, latenessMs: { p50: 0, p99: 0, max: 0 }, savePausesMs: [], maxBacklog: 0, episodes: [] });
-        });
-      }
-    },
+    ...lc.process,
     endEpisode() {
       endRequested = true;
     },
     rerecordEpisode() {
       rerecordRequested = true;
     },
-    getState: () => ({ ...state, lateFrames: { ...state.lateFrames } }),
-    result: outcome.promise,
   };
 }

@@ -8,8 +8,10 @@ import type { LeRobotDataset } from "../dataset/reader.js";
 import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
 import { connectArm, isBimanualConfig } from "../hardware/robots/arm.js";
 import { armPositionNames, checkArmType } from "../hardware/robots/types.js";
-import type { HardwareProcess } from "./process.js";
-import { deferred, latenessSummary } from "./process.js";
+import { lifecycle } from "./lifecycle.js";
+import { PacedClock } from "./paced-clock.js";
+import type { HardwareProcess, LatenessSummary } from "./process.js";
+import { latenessSummary } from "./process.js";
 
 export type JointUnits = "degrees" | "range_m100_100";
 
@@ -125,7 +127,8 @@ export interface ReplayStep {
 export interface ReplayResult {
   frames: number;
   durationS: number;
-  latenessMs: { p50: number; p99: number };
+  /** Start lateness of the ticks (approach and replay), ms. */
+  latenessMs: LatenessSummary;
 }
 
 export interface ReplayConfig {
@@ -151,79 +154,49 @@ export async function replay(config: ReplayConfig): Promise<HardwareProcess<Repl
   const { rows, names, fps } = config.actions;
   if (rows.length === 0) throw new ReplayError("the episode has no frames");
   const arm = config.arm ?? await connectArm(config.robot, { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}), ...config.connect });
-  const state: ReplayState = { phase: "ready", frame: 0, frames: rows.length, error: undefined };
-  const update = (patch: Partial<ReplayState>) => {
-    Object.assign(state, patch);
-    config.onStateUpdate?.({ ...state });
-  };
-  const outcome = deferred<ReplayResult>();
-  let started = false;
-  let stopped = false;
-  const lateness: number[] = [];
   const toAction = (row: number[]) => Object.fromEntries(names.map((n, j) => [n, row[j]!]));
 
-  /** Ticks at `fps` on one clock; `step(k)` runs at slot k. */
-  const paced = async (count: number, step: (k: number, lateMs: number) => Promise<void>) => {
-    const t0 = performance.now();
-    for (let k = 0; k < count && !stopped; k++) {
-      const wait = t0 + (k * 1000) / fps - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const lateMs = Math.max(0, performance.now() - (t0 + (k * 1000) / fps));
-      lateness.push(lateMs);
-      await step(k, lateMs);
+  /** `count` steps on the clock, one per slot (a step after an overrun waits for the next free slot). */
+  const paced = async (count: number, step: (k: number) => Promise<void>) => {
+    clock.start();
+    for (let k = 0; k < count && !lc.stopping && (await clock.waitForSlot()); k++) {
+      await step(k);
+      clock.endTick();
     }
+    lc.throwIfFailed();
   };
 
-  const send = async (phase: ReplayStep["phase"], index: number, action: Record<string, number>, lateMs: number) => {
+  const send = async (phase: ReplayStep["phase"], index: number, action: Record<string, number>) => {
     const sent = await arm.sendAction(action);
     const observation = config.readObservations ? await arm.readPositions() : undefined;
-    config.onStep?.({ phase, index, sent, ...(observation ? { observation } : {}), lateMs });
+    config.onStep?.({ phase, index, sent, ...(observation ? { observation } : {}), lateMs: clock.lateMs });
   };
 
-  const run = async (): Promise<ReplayResult> => {
-    const start = await arm.readPositions();
-    const first = toAction(rows[0]!);
-    const moves = approachPoses(start, first, Math.max(1, Math.round((config.approachS ?? 3) * fps)));
-    update({ phase: "approaching" });
-    await paced(moves.length, (k, lateMs) => send("approaching", k, moves[k]!, lateMs));
-    update({ phase: "replaying" });
-    const t0 = performance.now();
-    await paced(rows.length, async (k, lateMs) => {
-      await send("replaying", k, toAction(rows[k]!), lateMs);
-      state.frame = k + 1;
-      if (k % Math.max(1, Math.round(fps / 5)) === 0) update({});
-    });
-    const { p50, p99 } = latenessSummary(lateness);
-    return { frames: state.frame, durationS: (performance.now() - t0) / 1000, latenessMs: { p50, p99 } };
-  };
-
-  return {
-    start() {
-      if (started) return;
-      started = true;
-      run().then(
-        async (result) => {
-          if (!config.arm) await arm.disconnect();
-          update({ phase: stopped ? "stopped" : "done" });
-          outcome.resolve(result);
-        },
-        async (error: unknown) => {
-          if (!config.arm) await arm.disconnect();
-          update({ phase: "failed", error: error instanceof Error ? error.message : String(error) });
-          outcome.reject(error);
-        },
-      );
-    },
-    stop() {
-      stopped = true;
-      if (!started) {
-        void (config.arm ? Promise.resolve() : arm.disconnect()).then(() => {
-          update({ phase: "stopped" });
-          outcome.resolve({ frames: 0, durationS: 0, latenessMs: { p50: 0, p99: 0 } });
+  const lc = lifecycle<ReplayState, ReplayResult>({
+    state: { phase: "ready", frame: 0, frames: rows.length, error: undefined },
+    onStateUpdate: config.onStateUpdate,
+    // An arm given by the caller stays connected: it is the caller's.
+    release: () => (config.arm ? Promise.resolve() : arm.disconnect()),
+    stoppedResult: () => ({ frames: 0, durationS: 0, latenessMs: { p50: 0, p99: 0, max: 0 } }),
+    run: async (): Promise<ReplayResult> => {
+      const start = await arm.readPositions();
+      const first = toAction(rows[0]!);
+      const moves = approachPoses(start, first, Math.max(1, Math.round((config.approachS ?? 3) * fps)));
+      lc.update({ phase: "approaching" });
+      await paced(moves.length, (k) => send("approaching", k, moves[k]!));
+      const t0 = performance.now();
+      if (!lc.stopping) {
+        lc.update({ phase: "replaying" });
+        await paced(rows.length, async (k) => {
+          await send("replaying", k, toAction(rows[k]!));
+          lc.state.frame = k + 1;
+          if (k % Math.max(1, Math.round(fps / 5)) === 0) lc.update({});
         });
       }
+      return { frames: lc.state.frame, durationS: (performance.now() - t0) / 1000, latenessMs: latenessSummary(clock.lateness) };
     },
-    getState: () => ({ ...state }),
-    result: outcome.promise,
-  };
+  });
+  const clock = new PacedClock(fps, lc.failureSignal);
+  lc.watchArms([arm]);
+  return lc.process;
 }

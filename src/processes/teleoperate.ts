@@ -1,16 +1,17 @@
 /**
  * teleoperate(config): the leader arm's joint positions become the follower's goals, once per
- * tick of one clock at `fps`. Ticks are scheduled against absolute times (t0 + k / fps), so a
- * slow tick does not shift the ones after it. A lost arm (cable pulled, motor silent beyond
- * retries) ends the process: the follower's torque is released if it can be, and `result`
- * rejects with the error.
+ * tick of the paced clock at `fps`. It runs until stop() (phase "stopped") or for `durationS`
+ * (phase "done"). A lost arm (cable pulled, motor silent beyond retries) ends it: the follower's
+ * torque is released if it can be, and `result` rejects with the error (process.ts's contract).
  */
-import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
-import { checkArmsMatch, connectArm } from "../hardware/robots/arm.js";
-import type { HardwareProcess } from "./process.js";
-import { deferred, latenessSummary } from "./process.js";
+import type { ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
+import { connectLeaderThenFollower } from "./connect-arms.js";
+import { lifecycle } from "./lifecycle.js";
+import { PacedClock } from "./paced-clock.js";
+import type { HardwareProcess, LatenessSummary } from "./process.js";
+import { latenessSummary } from "./process.js";
 
-export type TeleoperationPhase = "ready" | "running" | "stopped" | "failed";
+export type TeleoperationPhase = "ready" | "running" | "done" | "stopped" | "failed";
 
 export interface TeleoperationState {
   phase: TeleoperationPhase;
@@ -41,7 +42,7 @@ export interface TeleoperationResult {
   durationS: number;
   rateHz: number;
   /** Start-time lateness of the ticks, ms. */
-  latenessMs: { p50: number; p99: number; max: number };
+  latenessMs: LatenessSummary;
 }
 
 export interface TeleoperateConfig {
@@ -66,93 +67,39 @@ export interface TeleoperateConfig {
 export async function teleoperate(config: TeleoperateConfig): Promise<HardwareProcess<TeleoperationState, TeleoperationResult>> {
   const fps = config.fps ?? 60;
   if (!(fps > 0 && fps <= 1000)) throw new RangeError(`fps must be in (0, 1000], got ${fps}`);
-  // Check both types before touching any hardware: "unknown robot type ..." names the right flag.
-  checkArmsMatch(config.robot, config.teleop);
-  const connectOptions = { ...(config.log ? { log: config.log } : {}), ...(config.env ? { env: config.env } : {}) };
-  const leader = await connectArm(config.teleop, { ...connectOptions, ...config.connect?.teleop });
-  let follower: Arm;
-  try {
-    follower = await connectArm(config.robot, { ...connectOptions, ...config.connect?.robot });
-  } catch (error) {
-    await leader.disconnect();
-    throw error;
-  }
+  const { leader, follower } = await connectLeaderThenFollower(config);
 
-  const state: TeleoperationState = { phase: "ready", ticks: 0, elapsedS: 0, rateHz: 0, action: undefined, error: undefined };
-  const update = (patch: Partial<TeleoperationState>) => {
-    Object.assign(state, patch);
-    config.onStateUpdate?.({ ...state });
-  };
-  const outcome = deferred<TeleoperationResult>();
-  const lateness: number[] = [];
   const recentTicks: number[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let started = false;
-  let finished = false;
   let t0 = 0;
-
-  const finish = async (error?: unknown) => {
-    if (finished) return;
-    finished = true;
-    if (timer) clearTimeout(timer);
-    await Promise.all([follower.disconnect(), leader.disconnect()]);
-    const durationS = (performance.now() - t0) / 1000;
-    if (error) {
-      update({ phase: "failed", error: error instanceof Error ? error.message : String(error) });
-      outcome.reject(error);
-      return;
-    }
-    update({ phase: "stopped" });
-    outcome.resolve({ ticks: state.ticks, durationS, rateHz: state.ticks / Math.max(durationS, 1e-9), latenessMs: latenessSummary(lateness) });
-  };
-
-  // A pulled cable surfaces here first: end at once rather than at the next failed read.
-  for (const arm of [leader, follower]) {
-    arm.onLost((error) => {
-      if (!finished) void finish(error);
-    });
-  }
-
-  const tick = async (k: number) => {
-    if (finished) return;
-    const scheduled = t0 + (k * 1000) / fps;
-    const now = performance.now();
-    const lateMs = Math.max(0, now - scheduled);
-    lateness.push(lateMs);
-    try {
-      const action = await leader.readPositions();
-      const sent = await follower.sendAction(action);
-      const observation = config.readFollower ? await follower.readPositions() : undefined;
-      const timeS = (performance.now() - t0) / 1000;
-      recentTicks.push(performance.now());
-      while (recentTicks.length > 0 && recentTicks[0]! < performance.now() - 1000) recentTicks.shift();
-      update({ ticks: state.ticks + 1, elapsedS: timeS, rateHz: recentTicks.length, action: sent });
-      config.onTick?.({ tick: k, timeS, action, sent, ...(observation ? { observation } : {}), lateMs });
-    } catch (error) {
-      await finish(error);
-      return;
-    }
-    if (config.durationS !== undefined && performance.now() - t0 >= config.durationS * 1000) {
-      await finish();
-      return;
-    }
-    // Next tick at its absolute time; if this one overran, run the next at once (no catch-up bursts).
-    const next = Math.max(k + 1, Math.floor(((performance.now() - t0) * fps) / 1000));
-    timer = setTimeout(() => void tick(next), Math.max(0, t0 + (next * 1000) / fps - performance.now()));
-  };
-
-  return {
-    start() {
-      if (started) return;
-      started = true;
+  const lc = lifecycle<TeleoperationState, TeleoperationResult>({
+    state: { phase: "ready", ticks: 0, elapsedS: 0, rateHz: 0, action: undefined, error: undefined },
+    onStateUpdate: config.onStateUpdate,
+    release: () => Promise.all([follower.disconnect(), leader.disconnect()]).then(() => {}),
+    stoppedResult: () => ({ ticks: 0, durationS: 0, rateHz: 0, latenessMs: { p50: 0, p99: 0, max: 0 } }),
+    run: async (): Promise<TeleoperationResult> => {
       t0 = performance.now();
-      update({ phase: "running" });
-      void tick(0);
+      clock.start(t0);
+      lc.update({ phase: "running" });
+      const endAt = config.durationS !== undefined ? t0 + config.durationS * 1000 : Infinity;
+      while (!lc.stopping && performance.now() < endAt && (await clock.waitForSlot())) {
+        const action = await leader.readPositions();
+        const sent = await follower.sendAction(action);
+        const observation = config.readFollower ? await follower.readPositions() : undefined;
+        const now = performance.now();
+        const timeS = (now - t0) / 1000;
+        recentTicks.push(now);
+        while (recentTicks[0]! < now - 1000) recentTicks.shift();
+        lc.update({ ticks: lc.state.ticks + 1, elapsedS: timeS, rateHz: recentTicks.length, action: sent });
+        config.onTick?.({ tick: clock.slot, timeS, action, sent, ...(observation ? { observation } : {}), lateMs: clock.lateMs });
+        clock.endTick();
+      }
+      lc.throwIfFailed();
+      const durationS = (performance.now() - t0) / 1000;
+      return { ticks: lc.state.ticks, durationS, rateHz: lc.state.ticks / Math.max(durationS, 1e-9), latenessMs: latenessSummary(clock.lateness) };
     },
-    stop() {
-      void finish();
-    },
-    getState: () => ({ ...state }),
-    result: outcome.promise,
-  };
+  });
+  const clock = new PacedClock(fps, lc.failureSignal);
+  // A pulled cable ends it at once rather than at the next failed read.
+  lc.watchArms([leader, follower]);
+  return lc.process;
 }

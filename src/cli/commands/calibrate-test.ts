@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { CalibrationTestError, calibrateTest } from "../../processes/calibrate-test.js";
+import { isStopped } from "../../processes/process.js";
 import type { CalibrationTestResult } from "../../processes/calibrate-test.js";
 import { addArmOptions, followerFromFlags } from "../arm-flags.js";
 import { datasetFolder } from "../dataset-flags.js";
@@ -45,6 +46,8 @@ export function registerCalibrateTest(program: Command): void {
       }
       job.start();
       const result = await job.result;
+      // Nothing stops it here; a stopped run has no verdict.
+      if (isStopped(result)) return;
       out.write(flags.json ? `${JSON.stringify({ schema: "lerobot-ts/calibrate-test@1", ...result }, null, 2)}\n` : formatResult(result));
       if (!result.pass) throw new QuietExit(EXIT_INVALID);
     });

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { checkArmType } from "../../hardware/robots/types.js";
 import { calibrate } from "../../processes/calibrate.js";
 import type { CalibrationResult, RangeRow } from "../../processes/calibrate.js";
+import { isStopped } from "../../processes/process.js";
 import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
 import { UsageError } from "../errors.js";
 import { LineReader } from "../line-reader.js";
@@ -45,6 +46,8 @@ export function registerCalibrate(program: Command): void {
       });
       job.start();
       const result = await job.result;
+      // Nothing stops it here; a stopped run saved nothing to report.
+      if (isStopped(result)) return;
       const said = (r: CalibrationResult) => (r.keptExistingFile ? `Calibration from ${r.file} written to the motors.` : `Calibration saved to ${r.file}`);
       if ("left" in result) out.write(`left arm: ${said(result.left)}\nright arm: ${said(result.right)}\n`);
       else out.write(`${said(result)}\n`);

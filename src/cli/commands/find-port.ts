@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { listPorts } from "../../hardware/ports.js";
 import type { PortInfo } from "../../hardware/ports.js";
 import { findPort } from "../../processes/find-port.js";
+import { isStopped } from "../../processes/process.js";
 import { UsageError } from "../errors.js";
 
 interface FindPortFlags {
@@ -40,7 +41,10 @@ export function registerFindPort(program: Command): void {
         waitForUser: waitForEnter,
       });
       job.start();
-      const { port } = await job.result;
+      const result = await job.result;
+      // Nothing stops it here; a stopped run has no port to print.
+      if (isStopped(result)) return;
+      const { port } = result;
       process.stdout.write(`The port of this MotorsBus is '${port}'\nReconnect the USB cable.\n`);
     });
 }

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import type { TeleoperationTick } from "../../processes/teleoperate.js";
 import { teleoperate } from "../../processes/teleoperate.js";
 import { armPorts } from "../../hardware/robots/arm.js";
+import { isSimulatedPort } from "../../hardware/robots/arm-link.js";
 import { addArmOptions, addBimanualCameraOptions, armConfigFromFlags, cameraConfigsFromFlags } from "../arm-flags.js";
 import { UsageError } from "../errors.js";
 import { parseBoolFlag, parseIntFlag } from "../flags.js";
@@ -51,7 +52,7 @@ export function registerTeleoperate(program: Command): void {
         ...(view ? { onTick: view } : {}),
         log: (line) => out.write(`${line}\n`),
         // Only a person at a terminal is asked; a script, and every simulated arm, gets the file's values.
-        connect: { robot: armPorts(robot).every((p) => p === "sim") ? {} : ask, teleop: armPorts(teleop).every((p) => p === "sim") ? {} : ask },
+        connect: { robot: armPorts(robot).every(isSimulatedPort) ? {} : ask, teleop: armPorts(teleop).every(isSimulatedPort) ? {} : ask },
       }).finally(() => reader?.close());
       const onSignal = () => job.stop();
       process.once("SIGINT", onSignal);

@@ -6,6 +6,8 @@
  * prefixed `right_`; an action is split by those prefixes and each half sent to its arm.
  */
 import type { Arm } from "./arm.js";
+import { SIM_PORT, isSimulatedPort } from "./arm-link.js";
+import { openInOrder } from "./open-in-order.js";
 import type { ConnectArmOptions, SOArmConfig } from "./so-arm.js";
 import { SOArm } from "./so-arm.js";
 import type { ArmRole } from "./types.js";
@@ -45,7 +47,7 @@ export function sideConfig(config: BimanualArmConfig, side: Side): SOArmConfig {
     ...settings,
     type: bimanualSideType(config.type),
     // Without an id, a simulated side is `sim_<side>` (SOArm calls an unnamed simulated arm `sim`).
-    ...(config.id !== undefined ? { id: `${config.id}_${side}` } : settings.port === "sim" ? { id: `sim_${side}` } : {}),
+    ...(config.id !== undefined ? { id: `${config.id}_${side}` } : isSimulatedPort(settings.port) ? { id: `${SIM_PORT}_${side}` } : {}),
     ...(config.calibrationDir !== undefined ? { calibrationDir: config.calibrationDir } : {}),
   };
 }
@@ -99,13 +101,8 @@ export class BimanualArm implements Arm {
         if (error instanceof Error) error.message = `${side} arm: ${error.message}`;
         throw error;
       });
-    const left = await connectSide("left", leftOptions);
-    try {
-      return new BimanualArm(config, left, await connectSide("right", rightOptions));
-    } catch (error) {
-      await left.disconnect();
-      throw error;
-    }
+    const [left, right] = await openInOrder([() => connectSide("left", leftOptions), () => connectSide("right", rightOptions)], (arm) => arm.disconnect());
+    return new BimanualArm(config, left!, right!);
   }
 
   get role(): ArmRole {

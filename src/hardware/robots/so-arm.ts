@@ -11,18 +11,17 @@ import { FeetechBus } from "../feetech/bus.js";
 import { STS3215_MODEL_NUMBER } from "../feetech/control-table.js";
 import type { NormMode } from "../normalize.js";
 import { normalizePosition, unnormalizePosition } from "../normalize.js";
-import { SerialTransport } from "../serial-transport.js";
-import type { Transport } from "../transport.js";
 import type { Arm } from "./arm.js";
+import type { ArmLinkOptions } from "./arm-link.js";
+import { SIM_PORT, isSimulatedPort, openArmLink } from "./arm-link.js";
 import type { SimulatedArm } from "./sim-arm.js";
-import { openSimulatedArm } from "./sim-arm.js";
 import type { ArmType } from "./types.js";
 import { SO_MOTORS, SO_MOTOR_NAMES, SO_POSITION_NAMES, armType } from "./types.js";
 
 export interface SOArmConfig {
   /** so101_follower, so100_leader, so_follower, ... */
   type: string;
-  /** Serial port (`/dev/ttyACM0`, `COM3`), or `sim` for the built-in simulated arm. */
+  /** Serial port (`/dev/ttyACM0`, `COM3`), or `sim` for the built-in simulated arm (arm-link.ts). */
   port: string;
   /** Names the calibration file (`<id>.json`); required except for the simulator. */
   id?: string;
@@ -45,11 +44,8 @@ export interface SOArmConfig {
   positionDCoefficient?: number;
 }
 
-export interface ConnectArmOptions {
-  /** Use this transport instead of opening `port` (tests, bridges). */
-  transport?: Transport;
-  /** With `port: "sim"`: this simulated arm instead of a new one (tests inject faults through it). */
-  simulator?: SimulatedArm;
+/** How connect opens the transport (arm-link.ts: injected, simulated or serial), and what it does once connected. */
+export interface ConnectArmOptions extends ArmLinkOptions {
   /**
    * Asked when the motors' calibration (EEPROM) differs from the file: resolve true to write the
    * file's values to the motors. Without it (a non-interactive run) the file's values are written.
@@ -61,8 +57,6 @@ export interface ConnectArmOptions {
   requireCalibration?: boolean;
   /** Environment for the calibration folder (HF_LEROBOT_CALIBRATION, HF_LEROBOT_HOME, HF_HOME). */
   env?: NodeJS.ProcessEnv;
-  /** With `port: "sim"` and no `simulator`: the seed of a simulated leader's motion (default 1). */
-  simSeed?: number;
 }
 
 export class CalibrationMissingError extends Error {
@@ -92,21 +86,12 @@ export class SOArm implements Arm {
   static async connect(config: SOArmConfig, options: ConnectArmOptions = {}): Promise<SOArm> {
     const type = armType(config.type);
     const log = options.log ?? (() => {});
-    const isSim = config.port === "sim";
-    const id = config.id ?? (isSim ? "sim" : undefined);
+    // An unnamed simulated arm is `sim`; a real one needs its id before its port is opened.
+    const id = config.id ?? (isSimulatedPort(config.port) ? SIM_PORT : undefined);
     if (id === undefined && options.requireCalibration !== false) {
       throw new CalibrationMissingError(`--${type.role === "leader" ? "teleop" : "robot"}.id is required: it names the calibration file of this arm`);
     }
-    let transport = options.transport;
-    let sim: SimulatedArm | undefined;
-    if (!transport) {
-      if (isSim) {
-        sim = options.simulator ?? openSimulatedArm(type.role, options.simSeed !== undefined ? { seed: options.simSeed } : {});
-        transport = sim.transport;
-      } else {
-        transport = await SerialTransport.open(config.port);
-      }
-    }
+    const { transport, simulator: sim } = await openArmLink(config.port, type.role, options);
     const bus = new FeetechBus(transport, { motorNames: MOTOR_NAMES_BY_ID, ...(config.numReadRetries !== undefined ? { readRetries: config.numReadRetries } : {}) });
     const arm = new SOArm({ ...config, ...(id !== undefined ? { id } : {}) }, type, bus, undefined, undefined);
     arm.simulator = sim;
