@@ -5,7 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { DatasetWriter, aggregateStats, findFfmpeg, readParquet } from "../dist/index.js";
+import { DatasetWriter } from "../dist/index.js";
+// Stats, parquet and ffmpeg helpers are internal to the dataset layer; the benchmark times them directly.
+import { aggregateStats, findFfmpeg, readParquet } from "../dist/dataset/index.js";
 import { buildEpisodesTable, parseEpisodesTable } from "../dist/dataset/episodes.js";
 import { encodeParquet } from "../dist/dataset/parquet.js";
 import { runFfmpeg } from "../dist/system/ffmpeg.js";

@@ -9,7 +9,9 @@
  *   node bench/hardware.js [--quick]
  */
 import { spawn } from "node:child_process";
-import { FeetechBus, Instruction, PacketParser, SerialTransport, SimulatedChain, bridgeToSerial, buildPacket, buildStatusPacket, teleoperate } from "../dist/index.js";
+import { FeetechBus, SerialTransport, SimulatedChain, bridgeToSerial, teleoperate } from "../dist/index.js";
+// The packet layer is internal to the bus; the benchmark times it directly.
+import { Instruction, PacketParser, buildPacket, buildStatusPacket } from "../dist/hardware/index.js";
 import { fmt, header, line, now, parseFlags, percentile, summary, verdict } from "./common.js";
 
 const { quick } = parseFlags();

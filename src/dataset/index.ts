@@ -7,6 +7,8 @@ export type { DatasetInfo, Feature, VideoInfo } from "./info.js";
 export { parseInfo, CODEBASE_VERSION } from "./info.js";
 export type { EpisodeRecord, EpisodeVideoLocation } from "./episodes.js";
 export type { ColumnValues } from "./columns.js";
+export type { TypedArray } from "./schema.js";
+export type { CodecOptionValue, VideoEncoderSettings } from "./video/index.js";
 export { columnValues } from "./columns.js";
 export { lerobotHome, resolveDatasetRoot } from "./paths.js";
 export { readParquet, readParquetMetadata, decodeArrowSchema } from "./parquet.js";

@@ -124,7 +124,7 @@ export async function mergeDatasets(datasets: LeRobotDataset[], root: string, on
 }
 
 /** The first way two datasets disagree for a merge, or undefined when they agree. */
-export function mergeDifference(a: LeRobotDataset, b: LeRobotDataset): string | undefined {
+function mergeDifference(a: LeRobotDataset, b: LeRobotDataset): string | undefined {
   if (a.fps !== b.fps) return `fps ${b.fps} vs ${a.fps}`;
   if (a.robotType !== b.robotType) return `robot_type ${b.robotType} vs ${a.robotType}`;
   const keysA = Object.keys(a.features);

@@ -29,7 +29,7 @@ export class CalibrationFileError extends Error {
   }
 }
 
-export function calibrationRoot(env: NodeJS.ProcessEnv = process.env): string {
+function calibrationRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env.HF_LEROBOT_CALIBRATION ? path.resolve(env.HF_LEROBOT_CALIBRATION) : path.join(lerobotHome(env), "calibration");
 }
 

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
+const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
 
 export interface HubConfig {
   /** Base URL, no trailing slash. */
@@ -23,13 +23,13 @@ export interface HubConfig {
   offline: boolean;
 }
 
-export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   const endpoint = env.HF_ENDPOINT?.trim() || DEFAULT_HUB_ENDPOINT;
   return endpoint.replace(/\/+$/, "");
 }
 
 /** The token file: HF_TOKEN_PATH, else $HF_HOME/token, else ~/.cache/huggingface/token. */
-export function tokenFilePath(env: NodeJS.ProcessEnv = process.env): string {
+function tokenFilePath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HF_TOKEN_PATH) return path.resolve(expandHome(env.HF_TOKEN_PATH));
   const hfHome = env.HF_HOME ? expandHome(env.HF_HOME) : path.join(env.XDG_CACHE_HOME ? expandHome(env.XDG_CACHE_HOME) : path.join(os.homedir(), ".cache"), "huggingface");
   return path.resolve(hfHome, "token");

@@ -1,5 +1,5 @@
 /** The Hugging Face Hub: push a dataset as LeRobot does, and fetch one by repo id. */
-export { hubConfig, hubEndpoint, loginHint, tokenFilePath, DEFAULT_HUB_ENDPOINT } from "./config.js";
+export { hubConfig, loginHint } from "./config.js";
 export type { HubConfig } from "./config.js";
 export { HubError, PushError } from "./errors.js";
 export { datasetCard } from "./card.js";

@@ -7,7 +7,7 @@ export type { RowRange } from "./options.js";
 export { formatInspectReport } from "./format.js";
 export type { FormatOptions } from "./format.js";
 export { computeColumnStats } from "./column-stats.js";
-export { inspectReportSchema, parquetReportSchema, datasetReportSchema, INSPECT_SCHEMA_ID } from "./report.js";
+export { inspectReportSchema, INSPECT_SCHEMA_ID } from "./report.js";
 export type {
   InspectReport, ParquetReport, DatasetReport, ColumnStats, DimensionStats, EpisodeBreakdown, CameraReport, FileGroup,
 } from "./report.js";

@@ -9,23 +9,23 @@ import { remoteTrafficSchema } from "../dataset/read-traffic.js";
 export const INSPECT_SCHEMA_ID = "lerobot-ts/inspect@1";
 
 /** A number as read from a file: exact, a decimal string when an int64 does not fit a double, or null. */
-export const statNumberSchema = z.union([z.number(), z.string()]).nullable();
+const statNumberSchema = z.union([z.number(), z.string()]).nullable();
 
-export const fieldReportSchema = z.object({
+const fieldReportSchema = z.object({
   name: z.string(),
   /** Arrow's name for the type, e.g. `FixedSizeList[6]<Float32>`, `Struct<{bytes:Binary, path:Utf8}>`. */
   type: z.string(),
   nullable: z.boolean(),
 });
 
-export const rowGroupReportSchema = z.object({
+const rowGroupReportSchema = z.object({
   index: z.number().int(),
   rows: z.number().int(),
   compressedBytes: z.number().int(),
   uncompressedBytes: z.number().int(),
 });
 
-export const columnChunkReportSchema = z.object({
+const columnChunkReportSchema = z.object({
   /** Parquet leaf column path, dotted (`action.list.element`). */
   path: z.string(),
   compression: z.array(z.string()),
@@ -33,7 +33,7 @@ export const columnChunkReportSchema = z.object({
   uncompressedBytes: z.number().int(),
 });
 
-export const dimensionStatsSchema = z.object({
+const dimensionStatsSchema = z.object({
   /** `action[0]` */
   label: z.string(),
   /** The dimension's name from info.json (`shoulder_pan.pos`), when known. */
@@ -45,7 +45,7 @@ export const dimensionStatsSchema = z.object({
   mean: statNumberSchema,
 });
 
-export const columnStatsSchema = z.object({
+const columnStatsSchema = z.object({
   column: z.string(),
   type: z.string(),
   /** Numeric (int, float, bool, or lists of them): min / max / mean are computed. */
@@ -62,7 +62,7 @@ export const columnStatsSchema = z.object({
   dimensions: z.array(dimensionStatsSchema).nullable(),
 });
 
-export const episodeBreakdownSchema = z.object({
+const episodeBreakdownSchema = z.object({
   episodeIndex: statNumberSchema,
   rows: z.number().int(),
   /** Row positions in the file of the episode's first and last rows. */
@@ -77,7 +77,7 @@ export const episodeBreakdownSchema = z.object({
   lastTimestamp: statNumberSchema,
 });
 
-export const parquetReportSchema = z.object({
+const parquetReportSchema = z.object({
   schema: z.literal(INSPECT_SCHEMA_ID),
   kind: z.literal("parquet"),
   file: z.string(),
@@ -107,14 +107,14 @@ export const parquetReportSchema = z.object({
   episodes: z.array(episodeBreakdownSchema).nullable(),
 });
 
-export const featureReportSchema = z.object({
+const featureReportSchema = z.object({
   key: z.string(),
   dtype: z.string(),
   shape: z.array(z.number().int()),
   names: z.array(z.string()).nullable(),
 });
 
-export const mp4ProbeSchema = z.object({
+const mp4ProbeSchema = z.object({
   codec: z.string(),
   width: z.number().int(),
   height: z.number().int(),
@@ -123,7 +123,7 @@ export const mp4ProbeSchema = z.object({
   durationS: z.number(),
 });
 
-export const cameraFileSchema = z.object({
+const cameraFileSchema = z.object({
   /** Relative to the dataset root. */
   path: z.string(),
   exists: z.boolean(),
@@ -134,7 +134,7 @@ export const cameraFileSchema = z.object({
   error: z.string().nullable(),
 });
 
-export const cameraReportSchema = z.object({
+const cameraReportSchema = z.object({
   key: z.string(),
   /** `video`: mp4 files; `image`: PNGs inside the data parquet. */
   storage: z.enum(["video", "image"]),
@@ -146,13 +146,13 @@ export const cameraReportSchema = z.object({
   files: z.array(cameraFileSchema),
 });
 
-export const fileEntrySchema = z.object({
+const fileEntrySchema = z.object({
   path: z.string(),
   exists: z.boolean(),
   bytes: z.number().int().nullable(),
 });
 
-export const fileGroupSchema = z.object({
+const fileGroupSchema = z.object({
   /** Files on disk, plus files the metadata points at that are missing. */
   files: z.array(fileEntrySchema),
   count: z.number().int(),
@@ -160,7 +160,7 @@ export const fileGroupSchema = z.object({
   missing: z.number().int(),
 });
 
-export const episodeRowSchema = z.object({
+const episodeRowSchema = z.object({
   episodeIndex: z.number().int(),
   length: z.number().int(),
   durationS: z.number(),

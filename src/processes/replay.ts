@@ -51,7 +51,7 @@ export async function episodeActions(dataset: LeRobotDataset, episode: number, c
  * ±100 is in degrees; a body joint exactly at ±100 was clamped by LeRobot's range mode (a servo
  * step never lands exactly on ±100 degrees). Otherwise the values cannot tell.
  */
-export function detectUnits(dataset: LeRobotDataset, column: string, names: string[]): { units: JointUnits | undefined; evidence: string | undefined } {
+function detectUnits(dataset: LeRobotDataset, column: string, names: string[]): { units: JointUnits | undefined; evidence: string | undefined } {
   const stats = dataset.stats?.[column];
   if (!stats) return { units: undefined, evidence: undefined };
   const min = stats.min as number[];

@@ -4,7 +4,7 @@ export { FfmpegCamera } from "./ffmpeg-camera.js";
 export type { FfmpegCameraOptions } from "./ffmpeg-camera.js";
 export { SyntheticCamera } from "./synthetic-camera.js";
 export type { SyntheticCameraOptions } from "./synthetic-camera.js";
-export { CAMERA_TYPES, deviceInputArgs, openCamera, parseCamerasJson, validateCameraConfig } from "./open-camera.js";
+export { CAMERA_TYPES, deviceInputArgs, openCamera, parseCamerasJson } from "./open-camera.js";
 export { readCounter, stampCounter } from "./frame-counter.js";
 export { listCameras, parseAvfoundationDevices, parseDshowDevices, parseV4l2Formats } from "./list-cameras.js";
 export type { CameraDevice, CameraFormat } from "./list-cameras.js";

@@ -21,7 +21,7 @@ const ROTATIONS: Record<string, string | undefined> = {
 };
 
 /** Checks a config's fields, naming the camera and the field at fault. */
-export function validateCameraConfig(name: string, config: CameraConfig): void {
+function validateCameraConfig(name: string, config: CameraConfig): void {
   const fail = (message: string): never => {
     throw new CameraError(`camera '${name}': ${message}`, name);
   };

@@ -1,4 +1,4 @@
-export { MAX_SPEED, SimulatedServo } from "./servo.js";
+export { SimulatedServo } from "./servo.js";
 export type { MechanicalRange, SimulatedServoOptions } from "./servo.js";
 export { SO101_JOINTS, SimulatedChain } from "./chain.js";
 export type { ChainFaults, JointDriver, JointSpec, SimulatedChainOptions, SimulatedJoint } from "./chain.js";

@@ -21,7 +21,7 @@ import type { Register, RegisterName } from "../feetech/control-table.js";
 import { fromBytes, toBytes } from "../feetech/protocol.js";
 
 /** No-load top speed (0.222 s / 60 deg at 7.4 V is ~3070 steps/s), in steps/s. */
-export const MAX_SPEED = 3000;
+const MAX_SPEED = 3000;
 /** Integration step: fixed, so a trajectory does not depend on how often the host polls. */
 const TICK_MS = 1;
 /** A joint moved by hand that has not moved for this long reads as still. */
