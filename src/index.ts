@@ -86,12 +86,12 @@ export { findCameras } from "./processes/index.js";
 export type { FindCamerasOptions, FoundCamera } from "./processes/index.js";
 
 // Arms, for driving hardware directly.
-export { connectArm, SOArm, BimanualArm, CalibrationMissingError, MotorCheckError, SO_MOTORS } from "./hardware/index.js";
+export { connectArm, SOArm, BimanualArm, CalibrationMissingError, MotorCheckError, UnknownArmTypeError, SO_MOTORS } from "./hardware/index.js";
 export type {
   Arm, ArmConfig, ArmConnectOptions, SOArmConfig, ConnectArmOptions, BimanualArmConfig, BimanualConnectOptions, SOArmSideConfig, BimanualSide,
   ArmType, ArmRole, ArmLinkOptions,
 } from "./hardware/index.js";
-export { calibrationPath, readCalibrationFile, writeCalibrationFile, normalizePosition, unnormalizePosition } from "./hardware/index.js";
+export { CalibrationFileError, calibrationPath, readCalibrationFile, writeCalibrationFile, normalizePosition, unnormalizePosition } from "./hardware/index.js";
 export type { ArmCalibration, MotorCalibration, DeviceKind, NormMode } from "./hardware/index.js";
 
 // The bus and its transports.

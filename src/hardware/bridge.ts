@@ -7,11 +7,17 @@ import { SerialTransport } from "./serial-transport.js";
 import type { SerialOpenOptions } from "./serial-transport.js";
 import type { Transport } from "./transport.js";
 
+/** A running bridge from bridgeToSerial. */
 export interface SerialBridge {
   /** Stop piping and close the serial port; the transport stays open (it is the caller's). */
   close(): Promise<void>;
 }
 
+/**
+ * Pipe `transport` (usually a SimulatedChain) to the serial port at `path`, both ways, until
+ * either side closes or close() is called. Resolves once the port is open.
+ * @throws TransportError when the port cannot be opened.
+ */
 export async function bridgeToSerial(transport: Transport, path: string, options: SerialOpenOptions = {}): Promise<SerialBridge> {
   const serial = await SerialTransport.open(path, options);
   const unsubscribe = [pipe(serial, transport), pipe(transport, serial)];

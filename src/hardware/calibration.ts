@@ -10,6 +10,7 @@ import path from "node:path";
 import { z } from "zod";
 import { lerobotHome } from "../system/index.js";
 
+/** One motor's entry in a LeRobot calibration file (MotorCalibration in lerobot/motors/motors_bus.py). */
 export const motorCalibrationSchema = z.object({
   id: z.number().int().min(0).max(253),
   drive_mode: z.number().int(),
@@ -17,11 +18,15 @@ export const motorCalibrationSchema = z.object({
   range_min: z.number().int().min(0).max(4095),
   range_max: z.number().int().min(0).max(4095),
 });
+/** One motor's calibration: bus id, drive mode (1 = reversed), homing offset and the range in raw steps, LeRobot's fields. */
 export type MotorCalibration = z.infer<typeof motorCalibrationSchema>;
+/** An arm's calibration file: motor name -> its calibration, as LeRobot writes `<id>.json`. */
 export type ArmCalibration = Record<string, MotorCalibration>;
 
+/** The calibration subfolder: `robots` for followers, `teleoperators` for leaders (LeRobot's layout). */
 export type DeviceKind = "robots" | "teleoperators";
 
+/** A calibration file that cannot be read, is not JSON, lacks a motor or has a bad value; `file` names it. */
 export class CalibrationFileError extends Error {
   override name = "CalibrationFileError";
   constructor(message: string, readonly file: string) {
@@ -33,6 +38,10 @@ function calibrationRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env.HF_LEROBOT_CALIBRATION ? path.resolve(env.HF_LEROBOT_CALIBRATION) : path.join(lerobotHome(env), "calibration");
 }
 
+/**
+ * Where LeRobot keeps a device's calibration: `<root>/<kind>/<name>/<id>.json`, the root being
+ * `$HF_LEROBOT_CALIBRATION`, else `$HF_LEROBOT_HOME/calibration`. Only computes the path.
+ */
 export function calibrationPath(kind: DeviceKind, name: string, id: string, env: NodeJS.ProcessEnv = process.env): string {
   return path.join(calibrationRoot(env), kind, name, `${id}.json`);
 }
@@ -47,6 +56,10 @@ export function findCalibrationFile(kind: DeviceKind, names: string[], id: strin
   return names.map((n) => calibrationPath(kind, n, id, env)).find((p) => fs.existsSync(p));
 }
 
+/**
+ * Read a LeRobot calibration file, keeping the entries of `motors`.
+ * @throws CalibrationFileError when the file cannot be read or parsed, lacks one of `motors`, or has an out-of-range value.
+ */
 export function readCalibrationFile(file: string, motors: string[]): ArmCalibration {
   let json: unknown;
   try {
@@ -69,7 +82,10 @@ export function readCalibrationFile(file: string, motors: string[]): ArmCalibrat
   return out;
 }
 
-/** Write as LeRobot does (json.dump, indent 4), creating the folders; atomically. */
+/**
+ * Write a calibration file as LeRobot does (json.dump, indent 4), creating its folders; atomic
+ * (a temporary file renamed over `file`). Throws the file system's error.
+ */
 export function writeCalibrationFile(file: string, calibration: ArmCalibration): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.tmp-${process.pid}`;

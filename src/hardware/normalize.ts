@@ -5,6 +5,7 @@
  */
 import type { MotorCalibration } from "./calibration.js";
 
+/** LeRobot's MotorNormMode: DEGREES, RANGE_M100_100 (body joints, use_degrees=false) or RANGE_0_100 (the gripper). */
 export type NormMode = "degrees" | "range_m100_100" | "range_0_100";
 
 /** Encoder steps of an STS3215 minus one, as LeRobot's formulas use it. */
@@ -14,6 +15,11 @@ function checkRange(name: string, cal: MotorCalibration): void {
   if (cal.range_max === cal.range_min) throw new Error(`invalid calibration for motor '${name}': range_min and range_max are both ${cal.range_min}`);
 }
 
+/**
+ * Raw encoder steps -> LeRobot units for `mode` (MotorsBus._normalize): range modes clamp to the
+ * calibrated range and honour drive_mode; degrees are relative to the range's middle.
+ * @throws Error when the calibration's range_min equals range_max.
+ */
 export function normalizePosition(name: string, raw: number, cal: MotorCalibration, mode: NormMode): number {
   checkRange(name, cal);
   const { range_min: min, range_max: max } = cal;
@@ -33,6 +39,10 @@ export function normalizePosition(name: string, raw: number, cal: MotorCalibrati
   }
 }
 
+/**
+ * LeRobot units -> raw encoder steps, truncated (MotorsBus._unnormalize); range modes clamp the value first.
+ * @throws Error when the calibration's range_min equals range_max.
+ */
 export function unnormalizePosition(name: string, value: number, cal: MotorCalibration, mode: NormMode): number {
   checkRange(name, cal);
   const { range_min: min, range_max: max } = cal;

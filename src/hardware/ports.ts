@@ -6,6 +6,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 
+/** A serial port and what the OS says of its USB device (fields absent when unknown). */
 export interface PortInfo {
   /** What to open: `/dev/ttyACM0`, `/dev/tty.usbmodem5A7A0186621`, `COM3`. */
   path: string;
@@ -19,6 +20,7 @@ export interface PortInfo {
   byId?: string;
 }
 
+/** Options of listPorts. */
 export interface ListPortsOptions {
   /** Also list pseudo-terminals (/dev/pts/N, Linux): a simulator behind socat shows up there. */
   includePseudo?: boolean;
@@ -26,6 +28,10 @@ export interface ListPortsOptions {
   root?: string;
 }
 
+/**
+ * The serial ports an arm could be on (USB serial devices; on Linux read from sysfs, elsewhere
+ * through serialport), sorted by path. Resolves with [] when there are none; opens no port.
+ */
 export async function listPorts(options: ListPortsOptions = {}): Promise<PortInfo[]> {
   const ports = process.platform === "linux" ? await listLinuxPorts(options) : await listWithSerialport();
   return ports.sort((a, b) => a.path.localeCompare(b.path, "en", { numeric: true }));

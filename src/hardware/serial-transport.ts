@@ -8,12 +8,19 @@ import { SerialPort } from "serialport";
 import { TransportError } from "./transport.js";
 import type { Transport } from "./transport.js";
 
+/** The SO-100/SO-101 bus rate (LeRobot's default baudrate). */
 export const DEFAULT_BAUD_RATE = 1_000_000;
 
+/** Options of SerialTransport.open. */
 export interface SerialOpenOptions {
+  /** Bits per second; default 1 000 000. */
   baudRate?: number;
 }
 
+/**
+ * The Transport over a serial port, 8N1 (see Transport for the methods). A write to a port that
+ * was closed or lost rejects with TransportError; so do flush and close when the OS fails them.
+ */
 export class SerialTransport implements Transport {
   private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
   private readonly closeListeners = new Set<(error?: Error) => void>();
@@ -34,6 +41,10 @@ export class SerialTransport implements Transport {
     });
   }
 
+  /**
+   * Open `path` (`/dev/ttyACM0`, `COM3`, a pty) and start reading it.
+   * @throws TransportError when the port does not exist, is busy or is not permitted; its hint says what to do.
+   */
   static async open(path: string, { baudRate = DEFAULT_BAUD_RATE }: SerialOpenOptions = {}): Promise<SerialTransport> {
     const options = { path, baudRate, dataBits: 8 as const, parity: "none" as const, stopBits: 1 as const, autoOpen: false, binding: hangupSafeBinding };
     const port = new SerialPort(options);

@@ -5,7 +5,9 @@
 export interface Transport {
   /** The port path (`/dev/ttyACM0`, `COM3`) or `sim`. */
   readonly path: string;
+  /** Bits per second on the line. */
   readonly baudRate: number;
+  /** False once closed or lost. */
   readonly isOpen: boolean;
   /** Send bytes; resolves when they are handed to the line. */
   write(bytes: Uint8Array): Promise<void>;
@@ -15,6 +17,7 @@ export interface Transport {
   onClose(listener: (error?: Error) => void): () => void;
   /** Discard input not read yet (stale replies from an earlier timeout). */
   flush(): Promise<void>;
+  /** Close the transport; calling it again does nothing. */
   close(): Promise<void>;
 }
 

@@ -17,6 +17,7 @@ export interface CameraConfig {
   [key: string]: unknown;
 }
 
+/** One RGB frame from Camera.latest(). */
 export interface CameraFrame {
   /** height x width x 3 RGB bytes. Owned by the caller until the next `latest()` call. */
   data: Uint8Array;
@@ -26,10 +27,18 @@ export interface CameraFrame {
   receivedAtMs: number;
 }
 
+/**
+ * A started camera the record loop polls once a tick (LeRobot's Camera.async_read, without the
+ * wait): FfmpegCamera, SyntheticCamera, or a user's own object of this shape.
+ */
 export interface Camera {
+  /** The observation name: `observation.images.<name>`. */
   readonly name: string;
+  /** Frame width in pixels. */
   readonly width: number;
+  /** Frame height in pixels. */
   readonly height: number;
+  /** Frames per second asked of the source. */
   readonly fps: number;
   /** Resolves once the first frame has arrived (or rejects with a clear error). */
   start(): Promise<void>;
@@ -37,6 +46,7 @@ export interface Camera {
   latest(): CameraFrame | undefined;
   /** Called once if the camera stops delivering (process died, device gone, no frame for too long). */
   onError(listener: (error: Error) => void): () => void;
+  /** Stop capturing and release the device (ends ffmpeg); safe to call twice. */
   stop(): Promise<void>;
 }
 

@@ -17,7 +17,9 @@ import type { Camera, CameraFrame } from "./camera.js";
 import type { FrameFifo } from "./frame-fifo.js";
 import { makeFrameFifo } from "./frame-fifo.js";
 
+/** Options of `new FfmpegCamera(options)`; openCamera builds them from a CameraConfig. */
 export interface FfmpegCameraOptions {
+  /** The camera's name, for messages and the observation key. */
   name: string;
   /** Size of the frames handed out; ffmpeg scales if the device delivers another size. */
   width: number;
@@ -35,6 +37,7 @@ export interface FfmpegCameraOptions {
   firstFrameTimeoutMs?: number;
   /** start() keeps reading (and dropping) frames this long after the first one, as LeRobot's warmup_s. */
   warmupMs?: number;
+  /** Hand frames out in order, reading at most a couple ahead, instead of keeping only the newest (for unclocked sources). */
   readerPaced?: boolean;
   /** How frames come from ffmpeg: a named pipe where the platform has them (default), or its stdout. */
   frameTransport?: "fifo" | "stdout";
@@ -48,6 +51,13 @@ type FfmpegChild = ChildProcessByStdio<null, Readable | null, Readable>;
 /** Frames a reader-paced camera reads ahead of its reader. */
 const READ_AHEAD = 2;
 
+/**
+ * A camera read through an ffmpeg child process (see Camera for the methods). start() runs
+ * ffmpeg and resolves at the first frame (after warmupMs); it rejects with CameraError when the
+ * camera was already started or no frame comes within firstFrameTimeoutMs, and with VideoError
+ * when no ffmpeg is found. A camera lost later is reported once through onError as a CameraError.
+ * stop() kills ffmpeg and waits for it to exit.
+ */
 export class FfmpegCamera implements Camera {
   readonly name: string;
   readonly width: number;

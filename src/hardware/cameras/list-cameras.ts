@@ -7,20 +7,24 @@ import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { findFfmpeg } from "../../system/index.js";
 
+/** A pixel format a capture device offers. */
 export interface CameraFormat {
   kind: "raw" | "compressed";
   /** ffmpeg's name, as `input_format` takes it: "yuyv422", "mjpeg". */
   format: string;
+  /** The device's words for it ("Motion-JPEG"). */
   description: string;
   /** Frame sizes like "640x480" (empty when the device gives ranges). */
   sizes: string[];
 }
 
+/** A capture device of this machine. */
 export interface CameraDevice {
   /** "/dev/video0", or the index/name ffmpeg opens it by. */
   id: string;
   /** What the device calls itself ("HD USB Camera"). */
   name: string;
+  /** The ffmpeg input that opens it. */
   backend: "v4l2" | "avfoundation" | "dshow";
   /** What to put in a camera config's index_or_path. */
   indexOrPath: number | string;
@@ -28,6 +32,12 @@ export interface CameraDevice {
   formats: CameraFormat[];
 }
 
+/**
+ * The video capture devices of this machine (Linux: /dev/video* nodes that offer a format; macOS
+ * and Windows: ffmpeg's avfoundation / dshow device list, screens excluded). Runs ffmpeg; opens no
+ * device for capture. Resolves with [] when there are none.
+ * @throws VideoError when devices exist but no ffmpeg can be found.
+ */
 export async function listCameras(platform: NodeJS.Platform = process.platform): Promise<CameraDevice[]> {
   if (platform === "darwin") {
     const ffmpeg = await findFfmpeg();

@@ -78,7 +78,11 @@ export function deviceInputArgs(name: string, config: CameraConfig, platform: No
   return { inputArgs: ["-f", "v4l2", ...(format ? ["-input_format", format] : []), "-video_size", size, "-framerate", fps, "-i", path], source: path };
 }
 
-/** A camera for one entry of `--robot.cameras`; not started. */
+/**
+ * The camera for one entry of LeRobot's `--robot.cameras` (a FfmpegCamera, or a SyntheticCamera
+ * for type "synthetic"); not started, so nothing runs yet (start() it).
+ * @throws CameraError for an unknown type or a bad width, height, fps, rotation or color_mode, naming the camera and field.
+ */
 export function openCamera(name: string, config: CameraConfig): Camera {
   validateCameraConfig(name, config);
   if (config.type === "synthetic") return new SyntheticCamera({ name, width: config.width, height: config.height, fps: config.fps });

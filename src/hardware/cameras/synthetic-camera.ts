@@ -14,14 +14,22 @@ import type { Camera, CameraFrame } from "./camera.js";
 import { FfmpegCamera } from "./ffmpeg-camera.js";
 import { stampCounter } from "./frame-counter.js";
 
+/** Options of `new SyntheticCamera(options)`. */
 export interface SyntheticCameraOptions {
+  /** The camera's name. */
   name: string;
   width: number;
   height: number;
   fps: number;
+  /** start() rejects with CameraError if no frame arrived by then (ms). */
   firstFrameTimeoutMs?: number;
 }
 
+/**
+ * A camera without hardware (`type: "synthetic"`): a moving test pattern from ffmpeg with the
+ * frame's sequence number stamped on it, handed out one new frame per latest() call when ffmpeg
+ * keeps up. Starts and fails as FfmpegCamera does.
+ */
 export class SyntheticCamera implements Camera {
   readonly name: string;
   readonly width: number;

@@ -10,6 +10,7 @@ import { MotorChecksumError, MotorStatusError, MotorTimeoutError, motorLabel } f
 import type { Packet } from "./protocol.js";
 import { BROADCAST_ID, Instruction, PacketParser, buildPacket, describeStatusError, fromBytes, toBytes, transferMs } from "./protocol.js";
 
+/** Options of `new FeetechBus(transport, options)`. */
 export interface FeetechBusOptions {
   /** Names of the motors by id, for messages ("motor 'elbow_flex' (id 3)"). */
   motorNames?: Record<number, string>;
@@ -31,17 +32,29 @@ export interface SyncReadResult {
 
 const STATUS_OVERHEAD = 6; // FF FF ID LEN ERR ... CHK
 
+/**
+ * Feetech protocol 0 (STS3215) over a Transport, as LeRobot's FeetechMotorsBus: ping, scan, read,
+ * write, reg write / action, sync read and sync write, one transaction at a time. Values are raw
+ * register values (sign-magnitude decoded); see normalizePosition for LeRobot's units.
+ * Every reply-awaiting call rejects with MotorTimeoutError (no valid reply after its retries),
+ * MotorChecksumError (replies corrupted) or MotorStatusError (the motor reported an error, where
+ * the call checks it), each naming the motor and port. The bus does not open or close the transport.
+ */
 export class FeetechBus {
   private readonly parser: PacketParser;
   private waiting: ((packet: Packet) => void) | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: () => void;
+  /** Motor names by id, used in error messages. */
   readonly motorNames: Record<number, string>;
+  /** Allowance in ms added to every timeout (default 16). */
   readonly latencyMs: number;
+  /** Default retries of read and syncRead (default 2). */
   readonly readRetries: number;
   /** Transactions that needed a retry, and packets dropped for a bad checksum (for diagnostics). */
   retries = 0;
 
+  /** Listens to `transport` at once (see detach()); sends nothing. */
   constructor(readonly transport: Transport, options: FeetechBusOptions = {}) {
     this.motorNames = options.motorNames ?? {};
     this.latencyMs = options.latencyMs ?? 16;
@@ -50,21 +63,23 @@ export class FeetechBus {
     this.unsubscribe = transport.onData((chunk) => this.parser.push(chunk));
   }
 
+  /** The transport's path, for messages. */
   get port(): string {
     return this.transport.path;
   }
 
+  /** Packets dropped so far for a bad checksum. */
   get badChecksums(): number {
     return this.parser.badChecksums;
   }
 
-  /** Ping one motor; resolves with its status error bits (0 when healthy). */
+  /** Ping one motor; resolves with its status error bits (0 when healthy). Rejects with MotorTimeoutError if it does not answer. */
   async ping(id: number, retries = 0): Promise<number> {
     const [reply] = await this.transact(buildPacket(id, Instruction.PING), [id], 0, retries);
     return reply!.code;
   }
 
-  /** The model number of a motor (777 for an STS3215), or undefined if it does not answer. */
+  /** The model number of a motor (777 for an STS3215), or undefined if it does not answer; other MotorErrors reject. */
   async modelNumber(id: number, retries = 0): Promise<number | undefined> {
     try {
       return await this.read(id, "Model_Number", retries);
@@ -89,7 +104,7 @@ export class FeetechBus {
     return ids.sort((a, b) => a - b);
   }
 
-  /** Read one register (sign decoded), retrying `retries` times. */
+  /** Read one register (sign decoded), retrying `retries` times; rejects with a MotorError, never a made-up value. */
   async read(id: number, name: RegisterName | Register, retries = this.readRetries): Promise<number> {
     const register = typeof name === "string" ? CONTROL_TABLE[name] : name;
     const packet = buildPacket(id, Instruction.READ, [register.address, register.size]);
@@ -101,7 +116,7 @@ export class FeetechBus {
     return decodeRegister(register, fromBytes(reply!.params, 0, register.size));
   }
 
-  /** Write one register and wait for the motor's acknowledgement. */
+  /** Write one register and wait for the motor's acknowledgement; rejects with a MotorError. EEPROM registers need Lock = 0. */
   async write(id: number, name: RegisterName, value: number, retries = 0): Promise<void> {
     const register = CONTROL_TABLE[name];
     const bytes = toBytes(encodeRegister(register, value), register.size);
@@ -125,7 +140,8 @@ export class FeetechBus {
 
   /**
    * Read one register of several motors in one transaction: one status packet per motor, in the
-   * order asked. Retried as a whole (LeRobot's num_retry); a motor still silent is an error.
+   * order asked. Retried as a whole (LeRobot's num_retry); a motor still silent rejects with
+   * MotorTimeoutError. Motors' status bits are returned in `statusErrors`, not thrown.
    */
   async syncRead(name: RegisterName, ids: number[], retries = this.readRetries): Promise<SyncReadResult> {
     const register = CONTROL_TABLE[name];
@@ -152,6 +168,7 @@ export class FeetechBus {
     this.unsubscribe();
   }
 
+  /** How motor `id` is named in messages: "motor 'elbow_flex' (id 3)". */
   motor(id: number): string {
     return motorLabel(id, this.motorNames[id]);
   }

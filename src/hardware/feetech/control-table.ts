@@ -4,19 +4,23 @@
  * encoding, and the factory defaults the simulator starts from. Names are LeRobot's.
  */
 
+/** One register of the control table: its address and size in bytes, and how it behaves. */
 export interface Register {
   address: number;
   size: 1 | 2;
   /** Kept in EEPROM: a write needs Lock = 0 and survives power-off. */
   eeprom?: boolean;
+  /** The servo refuses writes. */
   readOnly?: boolean;
   /** Sign-magnitude sign bit (Homing_Offset 11, positions 15, load 10). */
   signBit?: number;
 }
 
+/** What an STS3215 answers for Model_Number. */
 export const STS3215_MODEL_NUMBER = 777;
 export const STS3215_RESOLUTION = 4096;
 
+/** The STS3215 registers by LeRobot's names (lerobot/motors/feetech/tables.py STS_SMS_SERIES_CONTROL_TABLE). */
 export const CONTROL_TABLE = {
   Firmware_Major_Version: { address: 0, size: 1, eeprom: true, readOnly: true },
   Firmware_Minor_Version: { address: 1, size: 1, eeprom: true, readOnly: true },
@@ -65,6 +69,7 @@ export const CONTROL_TABLE = {
   Maximum_Acceleration: { address: 85, size: 1 },
 } as const satisfies Record<string, Register>;
 
+/** A register's name in CONTROL_TABLE, e.g. "Present_Position". */
 export type RegisterName = keyof typeof CONTROL_TABLE;
 
 /** Bytes of memory a servo exposes (addresses 0..MEMORY_SIZE-1). */

@@ -5,6 +5,7 @@ export function motorLabel(id: number, name?: string): string {
   return name ? `motor '${name}' (id ${id})` : `motor id ${id}`;
 }
 
+/** A motor transaction failed; `motorId` and `port` say where. The base of the three below. */
 export class MotorError extends Error {
   override name = "MotorError";
   constructor(message: string, readonly motorId: number, readonly port: string) {

@@ -13,10 +13,12 @@ import type { ArmRole } from "./types.js";
 /** The port name of the built-in simulated arm (`--robot.port=sim`). */
 export const SIM_PORT = "sim";
 
+/** Whether `port` names the built-in simulator. */
 export function isSimulatedPort(port: string): boolean {
   return port === SIM_PORT;
 }
 
+/** How an arm's transport is obtained: injected, simulated, or the serial port (the default). */
 export interface ArmLinkOptions {
   /** Use this transport instead of opening the port (tests, bridges). */
   transport?: Transport;
@@ -26,13 +28,14 @@ export interface ArmLinkOptions {
   simSeed?: number;
 }
 
+/** An opened link to an arm. */
 export interface ArmLink {
   transport: Transport;
   /** The simulated arm on the other end of `transport`, when it is one. */
   simulator: SimulatedArm | undefined;
 }
 
-/** Open the transport to the arm of this role on `port`. */
+/** Open the transport to the arm of this role on `port`; rejects with TransportError when a serial port cannot be opened. */
 export async function openArmLink(port: string, role: ArmRole, options: ArmLinkOptions = {}): Promise<ArmLink> {
   if (options.transport) return { transport: options.transport, simulator: undefined };
   if (isSimulatedPort(port)) {

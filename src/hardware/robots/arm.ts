@@ -10,7 +10,12 @@ import { SOArm } from "./so-arm.js";
 import type { ArmRole } from "./types.js";
 import { UnknownArmTypeError, checkArmType, isBimanualType } from "./types.js";
 
+/**
+ * A connected robot or teleoperator: one SO arm (SOArm) or a pair (BimanualArm), as LeRobot's
+ * Robot / Teleoperator classes are used by its record and teleoperate loops.
+ */
 export interface Arm {
+  /** Follower (robot) or leader (teleoperator). */
   readonly role: ArmRole;
   /** Where the arm is connected, for messages (`/dev/ttyACM0`; `sim + sim` for a simulated pair). */
   readonly port: string;
@@ -32,10 +37,17 @@ export type ArmConfig = SOArmConfig | BimanualArmConfig;
 /** Connection options; `left` / `right` apply to one side of a bimanual pair only. */
 export type ArmConnectOptions = BimanualConnectOptions;
 
+/** Whether the config names a bimanual pair (bi_so_follower, bi_so_leader). */
 export function isBimanualConfig(config: ArmConfig): config is BimanualArmConfig {
   return isBimanualType(config.type);
 }
 
+/**
+ * Connect the arm (SOArm.connect) or pair (BimanualArm.connect) the config's type names, as
+ * LeRobot's make_robot_from_config / make_teleoperator_from_config pick the class.
+ * Rejects as those do: UnknownArmTypeError, CalibrationMissingError, MotorCheckError, TransportError, MotorError.
+ * The caller owns the arm: disconnect() releases torque and closes the port(s).
+ */
 export async function connectArm(config: ArmConfig, options: ArmConnectOptions = {}): Promise<Arm> {
   if (isBimanualConfig(config)) return BimanualArm.connect(config, options);
   const { left: _left, right: _right, ...single } = options;

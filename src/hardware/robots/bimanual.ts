@@ -14,11 +14,13 @@ import type { ArmRole } from "./types.js";
 import { bimanualSideType, checkArmType, isBimanualType } from "./types.js";
 
 export const SIDES = ["left", "right"] as const;
+/** A side of a bimanual pair: "left" or "right". */
 export type Side = (typeof SIDES)[number];
 
 /** One side's settings: LeRobot's left_arm_config / right_arm_config (port, use_degrees, ...). */
 export type SOArmSideConfig = Omit<SOArmConfig, "type" | "id" | "calibrationDir">;
 
+/** A bimanual pair, LeRobot's BiSOFollowerConfig / BiSOLeaderConfig. */
 export interface BimanualArmConfig {
   /** bi_so_follower or bi_so_leader. */
   type: string;
@@ -84,6 +86,10 @@ export function bimanualCameras<T>(cameras: { top?: Record<string, T>; left?: Re
   return out;
 }
 
+/**
+ * Two SO arms as one Arm (keys `left_<joint>.pos`, then `right_<joint>.pos`). Its calls reject as
+ * SOArm's do, naming the side's port.
+ */
 export class BimanualArm implements Arm {
   private constructor(
     readonly config: BimanualArmConfig,
@@ -91,7 +97,10 @@ export class BimanualArm implements Arm {
     readonly right: SOArm,
   ) {}
 
-  /** Connect the left arm, then the right (a failure on the right disconnects the left). */
+  /**
+   * Connect the left arm, then the right (a failure on the right disconnects the left); rejects as
+   * SOArm.connect does, or with an Error when a side's port is missing.
+   */
   static async connect(config: BimanualArmConfig, options: BimanualConnectOptions = {}): Promise<BimanualArm> {
     if (!isBimanualType(config.type)) throw new Error(`'${config.type}' is not a bimanual type (bi_so_follower, bi_so_leader)`);
     const { left: leftOptions, right: rightOptions, ...shared } = options;
@@ -105,18 +114,22 @@ export class BimanualArm implements Arm {
     return new BimanualArm(config, left!, right!);
   }
 
+  /** Follower or leader, from the type. */
   get role(): ArmRole {
     return this.left.role;
   }
 
+  /** Both ports, `left + right`, for messages. */
   get port(): string {
     return `${this.left.port} + ${this.right.port}`;
   }
 
+  /** The left arm's keys prefixed `left_`, then the right's prefixed `right_`. */
   get positionNames(): string[] {
     return SIDES.flatMap((side) => this.arm(side).positionNames.map((n) => `${side}_${n}`));
   }
 
+  /** One side's SOArm. */
   arm(side: Side): SOArm {
     return side === "left" ? this.left : this.right;
   }

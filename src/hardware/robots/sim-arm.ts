@@ -10,8 +10,11 @@ import { SimulatedHand } from "../sim/hand.js";
 import { FULL_TURN_MOTOR } from "./types.js";
 import type { ArmRole } from "./types.js";
 
+/** A simulated SO-101: its servos (the transport a FeetechBus talks to) and the hand that moves them. */
 export interface SimulatedArm {
+  /** The six servos, answering the Feetech protocol. */
   transport: SimulatedChain;
+  /** Moves the joints as a person would. */
   hand: SimulatedHand;
   /** What calibrating this arm gives: offsets from its mid-range pose, ranges from its stops. */
   calibration: ArmCalibration;
@@ -19,6 +22,10 @@ export interface SimulatedArm {
 
 const HALF_TURN = 2047;
 
+/**
+ * A new simulated SO-101 in this process (what `port: "sim"` opens). A leader's hand starts
+ * teleoperating at once with `seed` (default 1); a follower's waits. No files, no ports.
+ */
 export function openSimulatedArm(role: ArmRole, options: { seed?: number } = {}): SimulatedArm {
   const chain = SimulatedChain.so101();
   const hand = new SimulatedHand(chain);

@@ -18,6 +18,7 @@ import type { SimulatedArm } from "./sim-arm.js";
 import type { ArmType } from "./types.js";
 import { SO_MOTORS, SO_MOTOR_NAMES, SO_POSITION_NAMES, armType } from "./types.js";
 
+/** One SO-100/SO-101 arm, LeRobot's SOFollowerConfig / SOLeaderConfig fields in camelCase. */
 export interface SOArmConfig {
   /** so101_follower, so100_leader, so_follower, ... */
   type: string;
@@ -40,7 +41,9 @@ export interface SOArmConfig {
   numReadRetries?: number;
   /** Position-mode PID gains written at connect to a follower (LeRobot's defaults 16 / 0 / 32). */
   positionPCoefficient?: number;
+  /** See positionPCoefficient. */
   positionICoefficient?: number;
+  /** See positionPCoefficient. */
   positionDCoefficient?: number;
 }
 
@@ -59,16 +62,23 @@ export interface ConnectArmOptions extends ArmLinkOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** An arm with no `id`, or no calibration file for its id (the message says where it looked and how to calibrate). */
 export class CalibrationMissingError extends Error {
   override name = "CalibrationMissingError";
 }
 
+/** At connect, a motor did not answer or is not an STS3215; the message names every such motor. */
 export class MotorCheckError extends Error {
   override name = "MotorCheckError";
 }
 
 export const MOTOR_NAMES_BY_ID: Record<number, string> = Object.fromEntries(SO_MOTORS.map((m) => [m.id, m.name]));
 
+/**
+ * An SO-100 / SO-101 arm driven as LeRobot's SOFollower / SOLeader (lerobot/robots/so_follower,
+ * lerobot/teleoperators/so_leader): the Arm interface plus the motor-level calls `calibrate` uses.
+ * Calls that talk to the motors reject with the bus's MotorError or TransportError.
+ */
 export class SOArm implements Arm {
   /** The simulated arm behind `port: "sim"` (its hand moves the joints a person would move). */
   simulator: SimulatedArm | undefined;
@@ -83,6 +93,15 @@ export class SOArm implements Arm {
     public calibrationSource: string | undefined,
   ) {}
 
+  /**
+   * Open the arm's port (`sim` is the simulator), check every motor, bring the motors' EEPROM
+   * calibration in line with the file (asking through confirmWriteCalibration when given), and
+   * configure them (follower: torque on, holding where it is; leader: torque off).
+   * @throws CalibrationMissingError without an id or a calibration file (unless requireCalibration is false).
+   * @throws MotorCheckError when a motor is missing or of another model.
+   * @throws UnknownArmTypeError for an unknown type; TransportError when the port cannot be opened.
+   * The port is closed again on any failure.
+   */
   static async connect(config: SOArmConfig, options: ConnectArmOptions = {}): Promise<SOArm> {
     const type = armType(config.type);
     const log = options.log ?? (() => {});
@@ -125,18 +144,22 @@ export class SOArm implements Arm {
     }
   }
 
+  /** Follower (a robot) or leader (a teleoperator), from the type. */
   get role(): "follower" | "leader" {
     return this.armType.role;
   }
 
+  /** The port's path. */
   get port(): string {
     return this.bus.port;
   }
 
+  /** `shoulder_pan.pos` ... `gripper.pos`, LeRobot's order. */
   get positionNames(): string[] {
     return [...SO_POSITION_NAMES];
   }
 
+  /** Calls `listener` when the port is lost (not on disconnect()); returns the unsubscribe. */
   onLost(listener: (error: Error) => void): () => void {
     return this.bus.transport.onClose((error) => {
       if (error) listener(new Error(`${this.role} arm on ${this.port} was lost: ${error.message}`));
@@ -213,6 +236,7 @@ export class SOArm implements Arm {
     this.calibration = calibration;
   }
 
+  /** Torque off and EEPROM unlocked on every motor (LeRobot's disable_torque). */
   async disableTorque(retries = 2): Promise<void> {
     for (const { id } of SO_MOTORS) {
       await this.bus.write(id, "Torque_Enable", 0, retries);
@@ -220,6 +244,7 @@ export class SOArm implements Arm {
     }
   }
 
+  /** Torque on and EEPROM locked on every motor (LeRobot's enable_torque). */
   async enableTorque(retries = 2): Promise<void> {
     for (const { id } of SO_MOTORS) {
       await this.bus.write(id, "Torque_Enable", 1, retries);
@@ -272,6 +297,10 @@ export class SOArm implements Arm {
     return this.normalize(raw);
   }
 
+  /**
+   * Raw steps by motor name -> `{ "<motor>.pos": value }` in the arm's units.
+   * @throws CalibrationMissingError when the arm has no calibration yet.
+   */
   normalize(raw: Record<string, number>): Record<string, number> {
     const cal = this.requireCalibration();
     return Object.fromEntries(SO_MOTOR_NAMES.map((m) => [`${m}.pos`, normalizePosition(m, raw[m]!, cal[m]!, this.normMode(m))]));

@@ -5,8 +5,10 @@
  */
 import type { DeviceKind } from "../calibration.js";
 
+/** A robot arm (follower) or a teleoperator arm (leader). */
 export type ArmRole = "follower" | "leader";
 
+/** What a single-arm type string means: its role, calibration subfolder and the folder names its calibration file may be under (current first). */
 export interface ArmType {
   type: string;
   role: ArmRole;
@@ -23,6 +25,7 @@ const TYPES: ArmType[] = [
   { type: "so101_leader", role: "leader", kind: "teleoperators", calibrationNames: ["so_leader", "so101_leader"] },
 ];
 
+/** A robot or teleoperator type that is not an SO arm type, or not of the role wanted; the message lists the accepted ones. */
 export class UnknownArmTypeError extends Error {
   override name = "UnknownArmTypeError";
 }

@@ -22,6 +22,7 @@ export interface SimulatedJoint {
   range: MechanicalRange;
 }
 
+/** How to build one joint: its servo's id, the joint's name, rest position and stops (encoder steps). */
 export interface JointSpec {
   id: number;
   name: string;
@@ -42,6 +43,7 @@ export const SO101_JOINTS: readonly JointSpec[] = [
   { id: 6, name: "gripper", rest: 2015, range: { min: 1990, max: 3400 } },
 ];
 
+/** Options of `new SimulatedChain(joints, options)`. */
 export interface SimulatedChainOptions {
   /** Clock in ms driving motion and the hand (default performance.now). */
   now?: () => number;
@@ -54,6 +56,7 @@ export interface JointDriver {
   drive(now: number): void;
 }
 
+/** Faults a test injects through `chain.faults`, to exercise the host's error handling. */
 export interface ChainFaults {
   /** The servo ignores the next `count` packets that concern it (default: all of them). */
   noReply(id: number, count?: number): void;
@@ -78,11 +81,19 @@ interface Outgoing {
   due: number;
 }
 
+/**
+ * Simulated STS3215 servos on one bus, as a Transport (path `sim`, 1 Mbps): a FeetechBus on it
+ * talks to them byte for byte as to a real arm. Lives in memory; close() or faults.disconnect()
+ * end it, after which writes reject with TransportError.
+ */
 export class SimulatedChain implements Transport {
   readonly path = "sim";
   readonly baudRate = 1_000_000;
+  /** The chain's clock in ms. */
   readonly now: () => number;
+  /** The joints in id order. */
   readonly joints: readonly SimulatedJoint[];
+  /** Fault injection. */
   readonly faults: ChainFaults;
   private readonly realTiming: boolean;
   private readonly parser = new PacketParser((packet) => this.execute(packet));
@@ -127,10 +138,12 @@ export class SimulatedChain implements Transport {
     return new SimulatedChain(SO101_JOINTS, options);
   }
 
+  /** False once closed or disconnected. */
   get isOpen(): boolean {
     return this.open;
   }
 
+  /** Every servo, in joint order. */
   get servos(): SimulatedServo[] {
     return this.joints.map((joint) => joint.servo);
   }
@@ -142,6 +155,7 @@ export class SimulatedChain implements Transport {
     return servo;
   }
 
+  /** The joint of this name; throws an Error for an unknown name. */
   joint(name: string): SimulatedJoint {
     const joint = this.joints.find((j) => j.name === name);
     if (!joint) throw new RangeError(`no simulated joint is named ${name}`);
@@ -153,6 +167,7 @@ export class SimulatedChain implements Transport {
     this.currentDriver = driver;
   }
 
+  /** The attached driver, if any. */
   get driver(): JointDriver | undefined {
     return this.currentDriver;
   }

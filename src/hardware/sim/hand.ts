@@ -6,8 +6,10 @@
  */
 import type { JointDriver, SimulatedChain } from "./chain.js";
 
+/** What the hand is doing; set by the methods of the same names. */
 export type HandMode = "idle" | "teleoperate" | "calibrationMidPose" | "calibrationSweep" | "hold";
 
+/** Where the hand is in its current mode (SimulatedHand.progress). */
 export interface HandProgress {
   mode: HandMode;
   /** Time since the mode began, in ms. */
@@ -66,6 +68,11 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * The scripted hand on a SimulatedChain: moves joints whose torque is off as a person would
+ * (teleoperating a leader; the calibration poses and sweep). Attaches itself to the chain on
+ * construction; detach() lets go. Repeatable: the pose is a function of the chain's clock.
+ */
 export class SimulatedHand implements JointDriver {
   private currentMode: HandMode = "idle";
   private startedAt: number;
@@ -78,10 +85,12 @@ export class SimulatedHand implements JointDriver {
     chain.attach(this);
   }
 
+  /** The current mode. */
   get mode(): HandMode {
     return this.currentMode;
   }
 
+  /** Progress of the current mode. */
   get progress(): HandProgress {
     const elapsedMs = this.chain.now() - this.startedAt;
     const sweeping = this.currentMode === "calibrationSweep";
@@ -160,6 +169,7 @@ export class SimulatedHand implements JointDriver {
     });
   }
 
+  /** Set every joint to the pose at `now` (the chain calls this; joints with torque on stay). */
   drive(now: number): void {
     const pose = this.poseAt(now);
     this.chain.joints.forEach((joint, i) => joint.servo.setActualPosition(pose[i]!));

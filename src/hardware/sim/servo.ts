@@ -33,11 +33,13 @@ const LOAD_PER_STEP = 0.5;
 const CURRENT_PER_LOAD = 0.4;
 
 /** Mechanical stops of the joint a servo is built into, in encoder steps. */
+/** Mechanical stops of a joint, in encoder steps. */
 export interface MechanicalRange {
   min: number;
   max: number;
 }
 
+/** Options of `new SimulatedServo(id, options)`. */
 export interface SimulatedServoOptions {
   /** Clock in ms (default performance.now); shared by a chain and its hand. */
   now?: () => number;
@@ -57,6 +59,11 @@ for (const register of Object.values(CONTROL_TABLE) as Register[]) {
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
+/**
+ * One simulated STS3215 in memory: the control table with the servo's write rules (EEPROM lock,
+ * read-only registers, sign-magnitude), Homing_Offset and position limits, and a motor moving
+ * towards the goal. SimulatedChain executes packets on it; tests read and set it directly.
+ */
 export class SimulatedServo {
   readonly model = STS3215_MODEL_NUMBER;
   /** The control table. Reading it directly skips the lazy motion update: use read()/readRegister(). */
@@ -83,10 +90,12 @@ export class SimulatedServo {
     this.publish();
   }
 
+  /** The ID register (it can be rewritten). */
   get id(): number {
     return this.memory[CONTROL_TABLE.ID.address]!;
   }
 
+  /** Torque_Enable is on. */
   get torqueEnabled(): boolean {
     return this.memory[CONTROL_TABLE.Torque_Enable.address] !== 0;
   }
@@ -114,6 +123,7 @@ export class SimulatedServo {
     return true;
   }
 
+  /** One register's value (sign decoded), motion brought up to now. */
   readRegister(name: RegisterName): number {
     const register: Register = CONTROL_TABLE[name];
     return decodeRegister(register, fromBytes(this.read(register.address, register.size), 0, register.size));
