@@ -76,7 +76,7 @@ export { teleoperate } from "./processes/index.js";
 export type { TeleoperateConfig, TeleoperationState, TeleoperationTick, TeleoperationResult, TeleoperationPhase } from "./processes/index.js";
 export { calibrate, CalibrationError } from "./processes/index.js";
 export type { CalibrateConfig, CalibrationState, CalibrationResult, BimanualCalibrationResult, CalibrationPrompt, CalibrationPhase, RangeRow } from "./processes/index.js";
-export { replay, ReplayError } from "./processes/index.js";
+export { replay, episodeActions, ReplayError } from "./processes/index.js";
 export type { ReplayConfig, ReplayState, ReplayPhase, ReplayStep, ReplayResult, EpisodeActions, JointUnits } from "./processes/index.js";
 export { calibrateTest, CalibrationTestError } from "./processes/index.js";
 export type { CalibrateTestConfig, CalibrationTestResult, CalibrationTestState, EpisodeReport, JointError } from "./processes/index.js";

@@ -24,30 +24,41 @@ import { STOPPED, latenessSummary } from "./process.js";
 import { recordFeatures } from "./record.js";
 import { ReplayError, approachPoses, checkActionsFit, episodeActions } from "./replay.js";
 
+/** One joint's error over one test episode: observed position minus the recorded one, in degrees and in raw steps. */
 export interface JointError {
   joint: string;
+  /** Mean absolute error, degrees. */
   meanDeg: number;
   maxDeg: number;
   rmsDeg: number;
+  /** The same in raw encoder steps. */
   meanSteps: number;
   maxSteps: number;
   rmsSteps: number;
+  /** Frame of the largest error. */
   worstFrame: number;
+  /** maxDeg is within the tolerance. */
   pass: boolean;
 }
 
+/** One test episode's verdict. */
 export interface EpisodeReport {
   episode: number;
   frames: number;
   joints: JointError[];
+  /** Every joint passed. */
   pass: boolean;
 }
 
+/** The calibration test's verdict. */
 export interface CalibrationTestResult {
+  /** The dataset folder tested. */
   root: string;
   toleranceDeg: number;
+  /** The test episodes were recorded by this run (not skipRecord). */
   recorded: boolean;
   episodes: EpisodeReport[];
+  /** Every episode passed. */
   pass: boolean;
   /** Joints that failed in any episode. */
   failedJoints: string[];
@@ -55,40 +66,63 @@ export interface CalibrationTestResult {
   latenessMs: LatenessSummary;
 }
 
+/** What calibrateTest reports through onStateUpdate and getState(). */
 export interface CalibrationTestState {
   phase: "ready" | "recording" | "testing" | "done" | "failed" | "stopped";
+  /** The episode being recorded or tested. */
   episode: number | undefined;
+  /** Its frame. */
   frame: number;
+  /** The message of the error that failed the process. */
   error: string | undefined;
 }
 
+/** Configuration of calibrateTest() (the CLI's calibrate-test flags in camelCase). */
 export interface CalibrateTestConfig {
+  /** The follower under test (one SO arm). */
   robot: SOArmConfig;
   /** The dataset folder (written when recording, read when testing). */
   root: string;
+  /** The repo id written into a recorded dataset. */
   repoId: string;
+  /** Episodes to test (default [0]). */
   testEpisodes?: number[];
+  /** Test the existing dataset at `root` instead of recording test episodes first. */
   skipRecord?: boolean;
   /** Largest error a joint may show, degrees (default 5). */
   toleranceDeg?: number;
+  /** Rate of recording and replay (default 30). */
   fps?: number;
   /** Seconds of each built-in episode (default 6). */
   episodeS?: number;
   /** Seconds to reach an episode's initial state (default 3). */
   approachS?: number;
+  /** Called on every change of phase or progress. */
   onStateUpdate?: (state: CalibrationTestState) => void;
+  /** Lines connecting the arm prints. */
   log?: (line: string) => void;
+  /** Environment for the calibration folder (HF_LEROBOT_CALIBRATION, HF_LEROBOT_HOME, HF_HOME). */
   env?: NodeJS.ProcessEnv;
+  /** Connection options (an injected transport or simulated arm). */
   connect?: ConnectArmOptions;
 }
 
+/** The test cannot run: bad episode numbers, a dataset folder that exists (when recording) or is missing, episodes that do not fit the robot. */
 export class CalibrationTestError extends Error {
   override name = "CalibrationTestError";
 }
 
 const STEPS_PER_DEGREE = 4095 / 360;
 
-/** Resolves with the verdict, or with STOPPED when stop() came first. */
+/**
+ * Test an arm's calibration: record short trajectories with a built-in motion into a new dataset
+ * at `root` (unless skipRecord), then replay each test episode from its recorded initial state and
+ * compare what the arm did with what was recorded. A process object; its contract is
+ * processes/process.ts. Resolves once the follower is connected (torque on); rejects with
+ * UnknownArmTypeError for a leader type, CalibrationTestError as described there, and with what
+ * SOArm.connect rejects with. Writes the dataset at `root` when recording. `result` resolves with
+ * the verdict (a failing verdict is not an error), or STOPPED when stop() came first.
+ */
 export async function calibrateTest(config: CalibrateTestConfig): Promise<HardwareProcess<CalibrationTestState, CalibrationTestResult | Stopped>> {
   armType(config.robot.type, "follower");
   const fps = config.fps ?? 30;

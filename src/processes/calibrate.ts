@@ -26,36 +26,53 @@ import { PacedClock } from "./paced-clock.js";
 import type { HardwareProcess, Stopped } from "./process.js";
 import { STOPPED } from "./process.js";
 
-/** "connecting" is no longer reported: calibrate() returns connected, in "ready". */
+/**
+ * A calibrate process's phase: asking about an existing file, waiting for the mid-range pose,
+ * recording ranges, saving, then a terminal phase. "connecting" is no longer reported:
+ * calibrate() returns connected, in "ready".
+ */
 export type CalibrationPhase = "ready" | "connecting" | "existing-file" | "mid-pose" | "recording-ranges" | "saving" | "done" | "failed" | "stopped";
 
+/** A question for the person, given to CalibrateConfig.prompt. */
 export interface CalibrationPrompt {
+  /** The phase asking. */
   phase: CalibrationPhase;
+  /** What to tell the person (LeRobot's wording). */
   message: string;
   /** The arm of a bimanual pair being calibrated. */
   side?: Side;
 }
 
+/** One motor's row of the live MIN / POS / MAX table, raw steps after homing. */
 export interface RangeRow {
   motor: string;
+  /** Lowest position seen so far. */
   min: number;
+  /** Position now. */
   position: number;
+  /** Highest position seen so far. */
   max: number;
 }
 
+/** What calibrate reports through onStateUpdate and getState(). */
 export interface CalibrationState {
   phase: CalibrationPhase;
   /** Live MIN / POS / MAX per motor while ranges are recorded (raw steps). */
   ranges: RangeRow[];
+  /** Homing offsets once the mid-range pose is taken. */
   homingOffsets: Record<string, number> | undefined;
+  /** The calibration file, once known. */
   file: string | undefined;
+  /** The message of the error that failed the process. */
   error: string | undefined;
   /** The arm of a bimanual pair being calibrated. */
   side?: Side;
 }
 
+/** One arm's calibration, as written to its motors and its file. */
 export interface CalibrationResult {
   calibration: ArmCalibration;
+  /** The calibration file written (or kept). */
   file: string;
   /** True when the existing file was kept (written to the motors) rather than a new calibration made. */
   keptExistingFile: boolean;
@@ -67,6 +84,7 @@ export interface BimanualCalibrationResult {
   right: CalibrationResult;
 }
 
+/** Configuration of calibrate(): LeRobot's CalibrateConfig plus the person's side of the dialogue. */
 export interface CalibrateConfig {
   /** One SO arm, or a bimanual pair. */
   arm: SOArmConfig | BimanualArmConfig;
@@ -75,10 +93,13 @@ export interface CalibrateConfig {
    * existing-file question, the mid-range pose, and the end of the range recording.
    */
   prompt: (prompt: CalibrationPrompt) => Promise<string>;
+  /** Called on every change of phase or values. */
   onStateUpdate?: (state: CalibrationState) => void;
   /** Called with each new MIN / POS / MAX table while ranges are recorded (about 50 times a second). */
   onRangesUpdate?: (rows: RangeRow[]) => void;
+  /** Lines saying what happens (simulator used, file kept). */
   log?: (line: string) => void;
+  /** Environment for the calibration folder (HF_LEROBOT_CALIBRATION, HF_LEROBOT_HOME, HF_HOME). */
   env?: NodeJS.ProcessEnv;
   /** Connection options (an injected transport or simulated arm; per side under `left` / `right`). */
   connect?: ArmConnectOptions;
@@ -88,10 +109,21 @@ export interface CalibrateConfig {
 
 const HALF_TURN = 2047;
 
+/** Calibration cannot be made: no id for a real arm, a pose that was not mid-range, a joint that did not move. */
 export class CalibrationError extends Error {
   override name = "CalibrationError";
 }
 
+/**
+ * Calibrate an arm (or a pair, left then right), as LeRobot's calibrate (lerobot/scripts/
+ * lerobot_calibrate.py, SOFollower.calibrate): torque off, the mid-range pose sets the homing
+ * offsets, then each joint's range is recorded until the person presses Enter. A process object;
+ * its contract is processes/process.ts. Resolves once the arm is connected (uncalibrated, nothing
+ * configured); rejects with CalibrationError when a real arm has no id, and with what
+ * SOArm.connect rejects with. Writes the calibration to the motors' EEPROM and to the calibration
+ * file (`<id>.json`, or `<id>_left.json` / `<id>_right.json`). `result` resolves with the
+ * calibration, or STOPPED when stopped first; it rejects with CalibrationError for a bad recording.
+ */
 export async function calibrate(config: CalibrateConfig & { arm: SOArmConfig }): Promise<HardwareProcess<CalibrationState, CalibrationResult | Stopped>>;
 export async function calibrate(config: CalibrateConfig & { arm: BimanualArmConfig }): Promise<HardwareProcess<CalibrationState, BimanualCalibrationResult | Stopped>>;
 export async function calibrate(config: CalibrateConfig): Promise<HardwareProcess<CalibrationState, CalibrationResult | BimanualCalibrationResult | Stopped>>;

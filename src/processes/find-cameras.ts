@@ -15,6 +15,7 @@ import type { CameraDevice } from "../hardware/cameras/list-cameras.js";
 import { openCamera } from "../hardware/cameras/open-camera.js";
 import type { Camera, CameraConfig } from "../hardware/cameras/camera.js";
 
+/** Options of findCameras(): LeRobot's find-cameras flags. */
 export interface FindCamerasOptions {
   /** Save one PNG per camera here; no snapshots when absent. */
   snapshotDir?: string;
@@ -30,6 +31,7 @@ export interface FindCamerasOptions {
   open?: (name: string, config: CameraConfig) => Camera;
 }
 
+/** A capture device, with its snapshot when one was asked for. */
 export interface FoundCamera extends CameraDevice {
   /** The PNG written for this camera. */
   snapshot?: string;
@@ -37,6 +39,13 @@ export interface FoundCamera extends CameraDevice {
   snapshotError?: string;
 }
 
+/**
+ * The capture devices of this machine (listCameras), each with a PNG snapshot in `snapshotDir`
+ * when given, as LeRobot's find_and_print_cameras and save_images_from_all_cameras
+ * (lerobot/scripts/lerobot_find_cameras.py). Cameras are opened one at a time; a camera that
+ * cannot be read gets `snapshotError` instead of failing the call. Writes the snapshot folder and
+ * its PNGs. Rejects with VideoError when devices exist but no ffmpeg is found.
+ */
 export async function findCameras(options: FindCamerasOptions = {}): Promise<FoundCamera[]> {
   if (options.cameraType === "realsense") return [];
   const devices = await (options.listDevices ?? listCameras)();

@@ -9,13 +9,16 @@ import { lifecycle, sleep, unlessAborted } from "./lifecycle.js";
 import { STOPPED } from "./process.js";
 import type { HardwareProcess, Stopped } from "./process.js";
 
+/** LeRobot's words asking the user to unplug the arm. */
 export const UNPLUG_PROMPT = "Remove the USB cable from your MotorsBus and press Enter when done.";
 
+/** Configuration of findPort(): how to talk to the user. */
 export interface FindPortConfig {
   /** Resolves when the user has unplugged the cable (pressed Enter). */
   waitForUser: () => Promise<void>;
   /** Show this to the user before waitForUser is called. */
   onPrompt?: (message: string) => void;
+  /** Called on every change of phase. */
   onStateUpdate?: (state: FindPortState) => void;
   /** Where the ports come from; tests simulate unplugging with it. Default: listPorts(). */
   listPorts?: () => Promise<PortInfo[]>;
@@ -23,15 +26,22 @@ export interface FindPortConfig {
   settleMs?: number;
 }
 
+/** What findPort reports through onStateUpdate and getState(). */
 export interface FindPortState {
   phase: "ready" | "listing" | "waiting-for-unplug" | "done" | "stopped" | "failed";
+  /** Ports before the unplug. */
   portsBefore: PortInfo[];
+  /** Ports after it. */
   portsAfter: PortInfo[];
+  /** The message of the error that failed the process. */
   error?: string | undefined;
 }
 
+/** The arm's port: the one that disappeared. */
 export interface FindPortResult {
+  /** Its path (`/dev/ttyACM0`, `COM3`). */
   port: string;
+  /** What the OS said of it before the unplug. */
   info: PortInfo;
 }
 
@@ -43,6 +53,13 @@ export class FindPortError extends Error {
   override name = "FindPortError";
 }
 
+/**
+ * Find the arm's port as LeRobot's find_port (lerobot/scripts/lerobot_find_port.py): list ports,
+ * ask the user to unplug the arm (onPrompt, then waitForUser), list again. A process object; its
+ * contract is processes/process.ts. Resolves at once (nothing is opened, ever). `result` resolves
+ * with the one port that disappeared, or STOPPED when stopped first; it rejects with FindPortError
+ * when there are no ports, or none or several disappeared.
+ */
 export async function findPort(config: FindPortConfig): Promise<FindPortProcess> {
   const list = config.listPorts ?? (() => listSystemPorts());
   const settleMs = config.settleMs ?? 500;

@@ -51,6 +51,7 @@ export interface Stopped {
   readonly stopped: true;
 }
 
+/** The one stopped marker a process resolves with when stopped before its answer (rule 4). */
 export const STOPPED: Stopped = Object.freeze({ stopped: true as const });
 
 /** Whether a result is the stopped marker rather than an answer. */

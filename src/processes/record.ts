@@ -27,14 +27,21 @@ export interface RecordSink {
   prepareEpisode?(options?: { oneAtATime?: boolean }): Promise<boolean | void>;
   /** Optional: when present, the loop sets it false and prepares episodes itself (DatasetWriter). */
   prestartEncoders?: boolean;
+  /** Take one frame of the episode in progress (keys: task, action, observation.state, observation.images.<camera>). */
   addFrame(frame: Frame): Promise<void>;
+  /** Keep the frames added since the last save or discard as one episode. */
   saveEpisode(): Promise<unknown>;
+  /** Drop the frames added since the last save or discard (a re-recorded take). */
   discardEpisode(): Promise<void>;
+  /** Called once when the run ends, however it ends. */
   finalize(): Promise<unknown>;
 }
 
+/** The recording's dataset settings, LeRobot's `--dataset.*` (DatasetRecordConfig) in camelCase. */
 export interface RecordDatasetConfig {
+  /** Loop and dataset rate (default 30). */
   fps?: number;
+  /** The task text of every frame (LeRobot's single_task). */
   singleTask: string;
   /** Seconds of each episode (LeRobot default 60). */
   episodeTimeS?: number;
@@ -44,12 +51,15 @@ export interface RecordDatasetConfig {
   numEpisodes?: number;
 }
 
+/** A record process's phase: recording a take, resetting between takes, saving the last one, then a terminal phase. */
 export type RecordPhase = "ready" | "recording" | "resetting" | "saving" | "done" | "stopped" | "failed";
 
+/** What record reports through onStateUpdate and getState(). */
 export interface RecordState {
   phase: RecordPhase;
   /** Episode being recorded (counting from the first one of this run). */
   episode: number;
+  /** Episodes saved so far in this run. */
   episodesSaved: number;
   /** Frames of the current take. */
   frames: number;
@@ -61,17 +71,23 @@ export interface RecordState {
   overruns: number;
   /** Per camera: ticks that got no new frame (the previous one was repeated). */
   lateFrames: Record<string, number>;
+  /** Takes thrown away by rerecordEpisode(). */
   rerecorded: number;
+  /** The message of the error that failed the run. */
   error: string | undefined;
 }
 
+/** One tick of the loop, given to onTick (recording or resetting). */
 export interface RecordTick {
+  /** Ticks since start(), from 0. */
   tick: number;
   phase: RecordPhase;
   episode: number;
   /** frame_index in the episode when recording, else undefined. */
   frameIndex: number | undefined;
+  /** The follower's positions read this tick (observation.state). */
   observation: Record<string, number>;
+  /** The leader's positions, sent to the follower (action). */
   action: Record<string, number>;
   /** Per camera: the camera frame sequence used (a repeat means the camera was late). */
   cameraSequences: Record<string, number>;
@@ -92,11 +108,17 @@ export interface EpisodeTiming {
   firstSecondLatenessMs: LatenessSummary;
 }
 
+/** What a record run did; a run stopped before start() gives zeros. */
 export interface RecordResult {
+  /** Episodes given to sink.saveEpisode(). */
   episodesSaved: number;
+  /** Frames in those episodes. */
   framesSaved: number;
+  /** Takes thrown away by rerecordEpisode(). */
   rerecorded: number;
+  /** Ticks whose work ran past the next tick's slot. */
   overruns: number;
+  /** Per camera: ticks that got no new frame (the previous one was repeated). */
   lateFrames: Record<string, number>;
   /** Tick start lateness (ms) over the whole run. */
   latenessMs: LatenessSummary;
@@ -108,9 +130,11 @@ export interface RecordResult {
   episodes: EpisodeTiming[];
 }
 
+/** Configuration of record(): LeRobot's RecordConfig with cameras opened by the caller and a sink instead of a dataset. */
 export interface RecordConfig {
   /** The follower: one SO arm, or a bi_so_follower pair (then the leader is a bi_so_leader pair). */
   robot: ArmConfig;
+  /** The leader whose positions become the actions. */
   teleop: ArmConfig;
   /**
    * Cameras by name (LeRobot's `--robot.cameras`); each frame key is observation.images.<name>.
@@ -118,14 +142,21 @@ export interface RecordConfig {
    */
   cameras: Record<string, Camera>;
   dataset: RecordDatasetConfig;
+  /** Where frames go: a DatasetWriter, a ThreadedDatasetWriter, or any RecordSink. */
   sink: RecordSink;
+  /** Called on every change of phase, episode or counters. */
   onStateUpdate?: (state: RecordState) => void;
+  /** Called after every tick. */
   onTick?: (tick: RecordTick) => void;
+  /** Lines connecting arms print (calibration written, simulator used). */
   log?: (line: string) => void;
+  /** Environment for the calibration folder (HF_LEROBOT_CALIBRATION, HF_LEROBOT_HOME, HF_HOME). */
   env?: NodeJS.ProcessEnv;
+  /** Connection options per arm (an injected transport or simulated arm, a calibration prompt). */
   connect?: { robot?: ArmConnectOptions; teleop?: ArmConnectOptions };
 }
 
+/** The record process object: the contract of processes/process.ts, plus LeRobot's episode keys. */
 export interface RecordProcess extends HardwareProcess<RecordState, RecordResult> {
   /** End the current episode now and keep it (LeRobot's right arrow). */
   endEpisode(): void;
@@ -153,6 +184,17 @@ export function recordFeatures(
 /** A camera whose newest frame is older than this has stopped delivering. */
 const STALE_FRAME_MS = 1000;
 
+/**
+ * Record demonstrations, as LeRobot's record_loop (lerobot/scripts/lerobot_record.py), as a process
+ * object whose contract is processes/process.ts. Resolves once prepared: leader then follower
+ * connected (connectArm: the follower's torque goes on) and every camera started; nothing moves
+ * before start(). Rejects with RangeError for a bad fps, episodeTimeS, resetTimeS or numEpisodes,
+ * and with what connectArm or Camera.start reject with, having released what it opened.
+ * Frames go to `config.sink` (saveEpisode during the reset, finalize once at the end, also when
+ * stopped or failed; the take in progress is discarded on failure). `result` resolves with
+ * RecordResult, or rejects with the error that ended the run: a lost arm, a camera that stopped
+ * delivering, a sink that failed or fell too far behind.
+ */
 export async function record(config: RecordConfig): Promise<RecordProcess> {
   const fps = config.dataset.fps ?? 30;
   const episodeFrames = Math.round((config.dataset.episodeTimeS ?? 60) * fps);

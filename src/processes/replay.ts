@@ -13,17 +13,21 @@ import { PacedClock } from "./paced-clock.js";
 import type { HardwareProcess, LatenessSummary } from "./process.js";
 import { latenessSummary } from "./process.js";
 
+/** Units of body joints in a dataset or on a robot: degrees (use_degrees, LeRobot's default) or -100..100. */
 export type JointUnits = "degrees" | "range_m100_100";
 
+/** An episode replay cannot do: no such episode or action column, names or units not the robot's, no frames. */
 export class ReplayError extends Error {
   override name = "ReplayError";
 }
 
+/** One episode's actions, what replay sends (episodeActions reads them from a dataset). */
 export interface EpisodeActions {
   /** `<motor>.pos` names, in column order. */
   names: string[];
   /** One row per frame. */
   rows: number[][];
+  /** The dataset's fps: the rate replay sends them at. */
   fps: number;
   /** Units the values are in, as detected (or undefined when the values cannot tell). */
   units: JointUnits | undefined;
@@ -31,7 +35,12 @@ export interface EpisodeActions {
   unitsEvidence: string | undefined;
 }
 
-/** The actions of one episode, with the units they were recorded in when the values tell. */
+/**
+ * Read one episode's actions (column `column`, default "action") for replay, with the units they
+ * were recorded in when the dataset's stats tell (a body joint beyond ±100: degrees; exactly at
+ * ±100: LeRobot's range-mode clamp). Reads the data files only.
+ * @throws ReplayError when the episode does not exist or the column has no joint names.
+ */
 export async function episodeActions(dataset: LeRobotDataset, episode: number, column = "action"): Promise<EpisodeActions> {
   if (!Number.isInteger(episode) || episode < 0 || episode >= dataset.numEpisodes) {
     throw new ReplayError(`episode ${episode} does not exist: ${dataset.root} has episodes 0..${dataset.numEpisodes - 1}`);
@@ -105,49 +114,75 @@ function armUnits(robot: ArmConfig): JointUnits | undefined {
   return left === right ? left : undefined;
 }
 
+/** A replay process's phase: moving to the first pose, then sending the episode. */
 export type ReplayPhase = "ready" | "approaching" | "replaying" | "done" | "stopped" | "failed";
 
+/** What replay reports through onStateUpdate and getState(). */
 export interface ReplayState {
   phase: ReplayPhase;
+  /** Frames sent so far. */
   frame: number;
+  /** Frames in the episode. */
   frames: number;
+  /** The message of the error that failed the process. */
   error: string | undefined;
 }
 
+/** One action sent, given to onStep. */
 export interface ReplayStep {
   phase: "approaching" | "replaying";
   /** Frame of the episode (replaying) or step of the approach. */
   index: number;
+  /** What was sent (after max_relative_target). */
   sent: Record<string, number>;
   /** The follower's positions read after the action was sent (when `readObservations`). */
   observation?: Record<string, number>;
+  /** How late this step started against its slot, ms. */
   lateMs: number;
 }
 
+/** What a replay did; zeros when stopped before start(). */
 export interface ReplayResult {
+  /** Episode frames sent. */
   frames: number;
+  /** Seconds of the replay proper (the approach not counted). */
   durationS: number;
   /** Start lateness of the ticks (approach and replay), ms. */
   latenessMs: LatenessSummary;
 }
 
+/** Configuration of replay(): LeRobot's ReplayConfig, with the episode's actions read by the caller (episodeActions). */
 export interface ReplayConfig {
   /** One SO follower, or a bi_so_follower pair. */
   robot: ArmConfig;
+  /** What to send. */
   actions: EpisodeActions;
   /** Seconds to move from the present pose to the first action (default 3). */
   approachS?: number;
   /** Read the follower after each action (for calibrate-test). */
   readObservations?: boolean;
+  /** Called on every change of phase or progress. */
   onStateUpdate?: (state: ReplayState) => void;
+  /** Called after every action sent. */
   onStep?: (step: ReplayStep) => void;
+  /** Lines connecting the arm prints. */
   log?: (line: string) => void;
+  /** Environment for the calibration folder (HF_LEROBOT_CALIBRATION, HF_LEROBOT_HOME, HF_HOME). */
   env?: NodeJS.ProcessEnv;
+  /** Connection options (an injected transport or simulated arm). */
   connect?: ArmConnectOptions;
   /** An arm already connected (calibrate-test keeps one across episodes); not disconnected at the end. */
   arm?: Arm;
 }
 
+/**
+ * Replay an episode's actions on a follower, as LeRobot's replay (lerobot/scripts/lerobot_replay.py),
+ * after a cosine-eased approach from the present pose to the first action over `approachS`. A
+ * process object; its contract is processes/process.ts. Resolves once the follower is connected
+ * (unless `arm` is given); rejects with UnknownArmTypeError for a leader type, ReplayError when
+ * the actions' names or units are not the robot's or there are none, and with what connectArm
+ * rejects with. `result` resolves with ReplayResult, or rejects with the error that ended it.
+ */
 export async function replay(config: ReplayConfig): Promise<HardwareProcess<ReplayState, ReplayResult>> {
   checkArmType(config.robot.type, "follower");
   checkActionsFit(config.actions, config.robot);

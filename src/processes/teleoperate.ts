@@ -11,21 +11,29 @@ import { PacedClock } from "./paced-clock.js";
 import type { HardwareProcess, LatenessSummary } from "./process.js";
 import { latenessSummary } from "./process.js";
 
+/** A teleoperate process's phase (process.ts rule 1). */
 export type TeleoperationPhase = "ready" | "running" | "done" | "stopped" | "failed";
 
+/** What teleoperate reports through onStateUpdate and getState(). */
 export interface TeleoperationState {
   phase: TeleoperationPhase;
+  /** Ticks run so far. */
   ticks: number;
+  /** Seconds since start(). */
   elapsedS: number;
   /** Achieved loop rate over the last second, Hz. */
   rateHz: number;
   /** The last action sent to the follower (LeRobot units). */
   action: Record<string, number> | undefined;
+  /** The message of the error that failed the run. */
   error: string | undefined;
 }
 
+/** One tick, given to onTick. */
 export interface TeleoperationTick {
+  /** Ticks since start(), from 0. */
   tick: number;
+  /** Seconds since start(). */
   timeS: number;
   /** The leader's positions (what was asked). */
   action: Record<string, number>;
@@ -37,14 +45,19 @@ export interface TeleoperationTick {
   lateMs: number;
 }
 
+/** What a teleoperation run did; zeros when stopped before start(). */
 export interface TeleoperationResult {
+  /** Ticks run. */
   ticks: number;
+  /** Seconds from start() to the end. */
   durationS: number;
+  /** ticks / durationS. */
   rateHz: number;
   /** Start-time lateness of the ticks, ms. */
   latenessMs: LatenessSummary;
 }
 
+/** Configuration of teleoperate(): LeRobot's TeleoperateConfig in camelCase. */
 export interface TeleoperateConfig {
   /** The follower: one SO arm, or a bi_so_follower pair. */
   robot: ArmConfig;
@@ -56,14 +69,26 @@ export interface TeleoperateConfig {
   durationS?: number;
   /** Also read the follower's positions every tick (for display or recording). */
   readFollower?: boolean;
+  /** Called on every change of phase or counters. */
   onStateUpdate?: (state: TeleoperationState) => void;
+  /** Called after every tick. */
   onTick?: (tick: TeleoperationTick) => void;
+  /** Lines connecting arms print. */
   log?: (line: string) => void;
+  /** Environment for the calibration folder (HF_LEROBOT_CALIBRATION, HF_LEROBOT_HOME, HF_HOME). */
   env?: NodeJS.ProcessEnv;
   /** Connection options per arm (an injected transport or simulated arm, a calibration prompt). */
   connect?: { robot?: ArmConnectOptions; teleop?: ArmConnectOptions };
 }
 
+/**
+ * Teleoperate, as LeRobot's teleop_loop (lerobot/scripts/lerobot_teleoperate.py): each tick reads
+ * the leader and sends its positions to the follower. A process object; its contract is
+ * processes/process.ts. Resolves once leader and follower are connected (the follower's torque
+ * on); rejects with RangeError for fps outside (0, 1000], and with what connectArm rejects with.
+ * Runs until stop() or `durationS`; `result` resolves with TeleoperationResult, or rejects with the
+ * error that ended it (a lost arm, a failed read or write). The arms are disconnected at the end.
+ */
 export async function teleoperate(config: TeleoperateConfig): Promise<HardwareProcess<TeleoperationState, TeleoperationResult>> {
   const fps = config.fps ?? 60;
   if (!(fps > 0 && fps <= 1000)) throw new RangeError(`fps must be in (0, 1000], got ${fps}`);
