@@ -5,9 +5,11 @@
 import * as arrow from "apache-arrow";
 import type { TypedArray } from "./schema.js";
 
+/** A numeric column as one flat typed array (LeRobotDataset.readColumn). */
 export interface ColumnValues {
   /** numRows x dim values, row-major. */
   values: TypedArray;
+  /** Values per row (a feature's shape, multiplied out; 1 for a scalar). */
   dim: number;
   numRows: number;
 }

@@ -9,6 +9,7 @@ import { isVideoFeature } from "./info.js";
 import type { DatasetStats, FeatureStats, StatValue } from "./stats.js";
 import { STAT_NAMES } from "./stats.js";
 
+/** Where one camera's clip of an episode is: its mp4 (`videos/<key>/chunk-<c>/file-<f>.mp4`) and the time span in it. */
 export interface EpisodeVideoLocation {
   chunkIndex: number;
   fileIndex: number;
@@ -18,19 +19,25 @@ export interface EpisodeVideoLocation {
   toTimestampS: number;
 }
 
+/** One row of `meta/episodes/*.parquet`, LeRobot v3.0's episode metadata, in camelCase. */
 export interface EpisodeRecord {
   episodeIndex: number;
+  /** Task texts of the episode. */
   tasks: string[];
+  /** Frames in the episode. */
   length: number;
+  /** The data file holding its rows: `data/chunk-<c>/file-<f>.parquet`. */
   dataChunkIndex: number;
   dataFileIndex: number;
   /** Global index of the episode's first frame. */
   datasetFromIndex: number;
   /** Global index one past the episode's last frame. */
   datasetToIndex: number;
+  /** Per camera key. */
   videos: Record<string, EpisodeVideoLocation>;
   /** Per-episode stats (`stats/<feature>/<stat>` columns); empty if the file has none. */
   stats: DatasetStats;
+  /** The episodes file holding this row: `meta/episodes/chunk-<c>/file-<f>.parquet`. */
   metaChunkIndex: number;
   metaFileIndex: number;
 }

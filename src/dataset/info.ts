@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 
+/** The LeRobot dataset format version this library reads and writes (info.json codebase_version). */
 export const CODEBASE_VERSION = "v3.0";
 export const DEFAULT_CHUNKS_SIZE = 1000;
 export const DEFAULT_DATA_FILES_SIZE_IN_MB = 100;
@@ -57,6 +58,7 @@ export const featureSchema = z
     info: z.union([featureInfoSchema, z.null()]).optional(),
   })
   .passthrough();
+/** One entry of info.json `features`: dtype, shape, names, and for videos the stream's info block. */
 export type Feature = z.infer<typeof featureSchema>;
 
 export function videoInfoOf(feature: Feature | undefined): VideoInfo {
@@ -97,6 +99,7 @@ export const infoSchema = z
     splits: z.record(z.string(), z.string()),
   })
   .passthrough();
+/** `meta/info.json` of a LeRobot v3.0 dataset, LeRobot's field names (unknown fields kept). */
 export type DatasetInfo = z.infer<typeof infoSchema>;
 
 /** The columns every frame has, added by the writer after the user's features (LeRobot's DEFAULT_FEATURES, utils/constants.py). */

@@ -7,6 +7,7 @@ import { DatasetError } from "../errors.js";
 import type { Feature, NumericDtype } from "./info.js";
 import { dataColumnKeys, NUMERIC_DTYPES } from "./info.js";
 
+/** The typed arrays numeric columns come as (by dtype: float32 -> Float32Array, int64 -> BigInt64Array, ...). */
 export type TypedArray =
   | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
   | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;

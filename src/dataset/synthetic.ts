@@ -7,17 +7,26 @@ import { DatasetWriter } from "./writer.js";
 
 export const SO101_JOINTS = ["shoulder_pan", "shoulder_lift", "elbow_flex", "wrist_flex", "wrist_roll", "gripper"].map((m) => `${m}.pos`);
 
+/** Options of writeSyntheticDataset. */
 export interface SyntheticDatasetOptions {
+  /** The dataset folder to create; it must not exist. */
   root: string;
+  /** Default "local/synthetic". */
   repoId?: string;
+  /** Episodes to write (default 3). */
   episodes?: number;
   /** Frames per episode. */
   frames?: number;
+  /** Default 30. */
   fps?: number;
+  /** Camera names (default front and wrist); [] for none. */
   cameras?: string[];
+  /** Camera frame size (default 320 x 240). */
   width?: number;
   height?: number;
+  /** As DatasetWriterOptions.vcodec. */
   vcodec?: string;
+  /** The task text of every frame. */
   task?: string;
   /** Called after each saved episode. */
   onEpisode?: (episodeIndex: number, length: number) => void;
@@ -55,6 +64,13 @@ export function syntheticImage(width: number, height: number, frameIndex: number
   return out;
 }
 
+/**
+ * Write a complete SO-101-shaped dataset with no hardware: smooth joint trajectories (action and a
+ * state lagging it by a tick) and moving test-pattern cameras, through DatasetWriter, then
+ * finalize it. For trying the toolchain or a training loader. Resolves with the finalized writer;
+ * rejects as DatasetWriter.create / addFrame / saveEpisode do (DatasetError for an existing
+ * folder, VideoError when ffmpeg is missing or fails).
+ */
 export async function writeSyntheticDataset(options: SyntheticDatasetOptions): Promise<DatasetWriter> {
   const fps = options.fps ?? 30;
   const cameras = options.cameras ?? ["front", "wrist"];

@@ -23,6 +23,13 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/**
+ * DatasetWriter's API with the writer in a worker thread, so saves and encoders never delay the
+ * caller's event loop (the record loop's clock). Each method forwards to a DatasetWriter there, in
+ * call order, and settles when that call has: same files, same lock, same errors (DatasetError,
+ * FrameValidationError, VideoError). If the thread dies, every pending and later call rejects
+ * with DatasetError. finalize() ends the thread.
+ */
 export class ThreadedDatasetWriter {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
@@ -60,9 +67,13 @@ export class ThreadedDatasetWriter {
     return writer;
   }
 
+  /** The dataset folder. */
   get root(): string { return this.snapshot.root; }
+  /** Episodes saved (info.json total_episodes). */
   get numEpisodes(): number { return this.info.total_episodes; }
+  /** Frames saved (info.json total_frames). */
   get numFrames(): number { return this.info.total_frames; }
+  /** The dataset's fps. */
   get fps(): number { return this.info.fps; }
   /** Index the episode being recorded will get. */
   get episodeIndex(): number { return this.info.total_episodes; }
@@ -70,6 +81,7 @@ export class ThreadedDatasetWriter {
   get episodeFrames(): number { return this.snapshot.episodeFrames; }
   /** A copy of the current info.json content. */
   get datasetInfo(): DatasetInfo { return structuredClone(this.info); }
+  /** The ffmpeg encoder the cameras use (`libx264`, ...), undefined without video features. */
   get videoCodec(): string | undefined { return this.snapshot.videoCodec; }
 
   /** As DatasetWriter.prestartEncoders (the record loop sets it false and calls prepareEpisode). */
@@ -79,6 +91,7 @@ export class ThreadedDatasetWriter {
     this.call({ op: "setPrestartEncoders", value }).catch(() => {});
   }
 
+  /** As DatasetWriter.prepareEpisode: start the next episode's encoders ahead of its first frame. */
   prepareEpisode(options: { oneAtATime?: boolean } = {}): Promise<boolean> {
     return this.call({ op: "prepareEpisode", options }) as Promise<boolean>;
   }
@@ -91,10 +104,12 @@ export class ThreadedDatasetWriter {
     await this.call({ op: "addFrame", frame });
   }
 
+  /** As DatasetWriter.saveEpisode: the frames since the last save become an episode on disk. */
   saveEpisode(): Promise<SavedEpisode> {
     return this.call({ op: "saveEpisode" }) as Promise<SavedEpisode>;
   }
 
+  /** As DatasetWriter.discardEpisode: drop the frames since the last save. */
   async discardEpisode(): Promise<void> {
     await this.call({ op: "discardEpisode" });
   }

@@ -34,6 +34,7 @@ export interface FeatureStats {
 /** Stats as lerobot-ts computes them: every quantile present. */
 export type CompleteFeatureStats = Required<FeatureStats>;
 
+/** `meta/stats.json` (or one episode's stats): feature key -> its statistics. */
 export type DatasetStats = Record<string, FeatureStats>;
 
 export type NumericArray =
