@@ -12,6 +12,7 @@ import { episodeFiles, pullDataset } from "./pull.js";
 import type { PullOptions, PullResult } from "./pull.js";
 import { isRepoId } from "./repo-id.js";
 
+/** Where openDataset looks for or downloads a repo id (pullDataset's options, and more). */
 export interface EnsureLocalOptions extends Omit<PullOptions, "root"> {
   /** Parent folder of the repo id (LeRobot's --root for verify/inspect/view): the dataset is root/<repo_id>. */
   root?: string;

@@ -24,6 +24,7 @@ import { HubError, describeHubFailure, hubStatus } from "./errors.js";
 import { checkRepoId } from "./repo-id.js";
 import { repoSnapshot } from "./snapshot.js";
 
+/** Options of pullDataset: LeRobot's download arguments in camelCase. */
 export interface PullOptions {
   /** The dataset folder to fill (default $HF_LEROBOT_HOME/<repo_id>). */
   root?: string;
@@ -36,22 +37,30 @@ export interface PullOptions {
   episodes?: EpisodeSelection;
   /** false: no videos/ (LeRobot's download_videos=False). */
   videos?: boolean;
+  /** Environment to read HF_ENDPOINT / HF_TOKEN / HF_HOME / HF_HUB_OFFLINE from. */
   env?: NodeJS.ProcessEnv;
+  /** Called as files are listed and downloaded. */
   onProgress?: (event: PullProgress) => void;
   /** One-line remarks (a fallback revision). */
   onNote?: (line: string) => void;
 }
 
+/** Which episodes to download: indices, or the first n. */
 export type EpisodeSelection = number[] | { first: number };
 
+/** A pull's progress: listing the revision's files, then downloading. */
 export type PullProgress =
   | { phase: "listing"; revision: string }
   | { phase: "downloading"; filesDone: number; files: number; bytesDone: number; bytes: number };
 
+/** What a pull did. */
 export interface PullResult {
   repoId: string;
+  /** The local dataset folder. */
   root: string;
+  /** The revision read (`v3.0`, `main`, or the one asked for). */
   revision: string;
+  /** The commit it pointed to; every file was read at it. */
   commit: string;
   /** Files fetched now, posix paths. */
   downloaded: string[];
@@ -71,6 +80,15 @@ interface RemoteFile {
 
 const DOWNLOAD_CONCURRENCY = 4;
 
+/**
+ * Download a dataset repo into `root` (default $HF_LEROBOT_HOME/<repo_id>) as LeRobot's
+ * snapshot_download with local_dir, at the revision LeRobot's get_safe_version picks (the v3.0
+ * tag, else the newest v3.x at or below it; main with a note when there is no version tag).
+ * Writes the files and huggingface_hub's `.cache/huggingface/download/*.metadata` records; files
+ * already current are skipped, interrupted ones resumed.
+ * @throws HubError when offline (HF_HUB_OFFLINE), the repo or revision does not exist or holds
+ *   only v2.x versions, it is not a LeRobot dataset, a file is missing or arrives damaged, or the Hub is out of reach.
+ */
 export async function pullDataset(repoId: string, options: PullOptions = {}): Promise<PullResult> {
   const env = options.env ?? process.env;
   const config = hubConfig(env);

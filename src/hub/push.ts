@@ -23,6 +23,7 @@ import { HubError, PushError, describeHubFailure, hubStatus } from "./errors.js"
 import { createTag, deleteTag } from "./refs.js";
 import { checkRepoId } from "./repo-id.js";
 
+/** Options of pushDataset: LeRobot's push_to_hub arguments in camelCase. */
 export interface PushOptions {
   /** The dataset's repo id on the Hub, e.g. "me/pick_cube". */
   repoId: string;
@@ -36,9 +37,11 @@ export interface PushOptions {
   branch?: string;
   /** Environment to read HF_ENDPOINT / HF_TOKEN / HF_HOME from. */
   env?: NodeJS.ProcessEnv;
+  /** Called as the push goes through its phases. */
   onProgress?: (event: PushProgress) => void;
 }
 
+/** A push's progress: counting files, hashing, uploading bytes, committing, tagging. */
 export type PushProgress =
   | { phase: "start"; files: number; bytes: number }
   | { phase: "hashing"; filesDone: number; files: number }
@@ -46,12 +49,18 @@ export type PushProgress =
   | { phase: "committing" }
   | { phase: "tagging"; tag: string };
 
+/** What a push did. */
 export interface PushResult {
   repoId: string;
+  /** The dataset's page on the Hub. */
   url: string;
+  /** The commit pushed (the tag points at it). */
   commit: string;
+  /** The version tag set: `v3.0`. */
   tag: string;
+  /** Files in the commit (the card included). */
   files: number;
+  /** Their bytes. */
   bytes: number;
   /** False when the repo existed before this push. */
   createdRepo: boolean;
@@ -63,6 +72,14 @@ export interface PushResult {
  */
 const SKIPPED_TOP_DIRS = new Set(["images", ".git", ".cache", ".huggingface", ".lerobot-ts"]);
 
+/**
+ * Push the dataset folder `root` to the Hub as LeRobot's LeRobotDataset.push_to_hub: create the
+ * repo if needed, upload the folder (not images/) and the dataset card in one commit, and tag
+ * that commit `v3.0`. Reads the folder only; needs a token (HF_TOKEN or `hf auth login`).
+ * @throws HubError when there is no token or the Hub rejects it, HF_HUB_OFFLINE is set, a
+ *   recording holds the folder's writer lock, or the repo id or folder is not valid.
+ * @throws PushError when the upload started and did not finish; pushing again resumes it.
+ */
 export async function pushDataset(root: string, options: PushOptions): Promise<PushResult> {
   const env = options.env ?? process.env;
   const config = hubConfig(env);

@@ -17,6 +17,7 @@ import { loadDataset } from "./load-dataset.js";
 import type { CameraReport, DatasetReport, FileGroup } from "./report.js";
 import { INSPECT_SCHEMA_ID } from "./report.js";
 
+/** Options of inspectDataset: where the dataset is read, and what to include. */
 export interface InspectDatasetOptions extends DatasetPlaceOptions {
   /** Include the per-episode table (default false). */
   episodes?: boolean;
@@ -24,7 +25,10 @@ export interface InspectDatasetOptions extends DatasetPlaceOptions {
 
 /**
  * Describe a dataset folder or repo id (resolved as LeRobot does), or a Hub dataset in place:
- * `hf://datasets/<repo_id>[@<revision>]`, or a repo id with `remote: true`.
+ * `hf://datasets/<repo_id>[@<revision>]`, or a repo id with `remote: true` (range requests, nothing
+ * written). Resolves with the report; reads files only.
+ * @throws DatasetError when there is no readable v3.0 dataset there.
+ * @throws HubError when a Hub dataset cannot be reached or read.
  */
 export async function inspectDataset(rootOrRepoId: string, options: InspectDatasetOptions = {}): Promise<DatasetReport> {
   const files = await openDatasetFiles(rootOrRepoId, options);

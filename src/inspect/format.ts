@@ -6,6 +6,7 @@
 import { formatTraffic } from "../dataset/read-traffic.js";
 import type { CameraReport, DatasetReport, FileGroup, InspectReport, JsonValue, ParquetReport, StatNumber } from "./report.js";
 
+/** Options of formatInspectReport. */
 export interface FormatOptions {
   /** Screen width the sample-row table must fit in (default 160). */
   width?: number;
@@ -15,6 +16,7 @@ const CELL_MAX = 64;
 /** Files listed per group before the rest are only counted. */
 const FILES_LISTED = 30;
 
+/** The human text `lerobot-ts inspect` prints for a report, ending with a newline. */
 export function formatInspectReport(report: InspectReport, options: FormatOptions = {}): string {
   const lines = report.kind === "parquet" ? formatParquet(report, options.width ?? 160) : formatDataset(report);
   return `${lines.join("\n")}\n`;

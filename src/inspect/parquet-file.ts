@@ -16,6 +16,7 @@ import type { EpisodeBreakdown, JsonValue, ParquetReport, StatNumber } from "./r
 import { INSPECT_SCHEMA_ID } from "./report.js";
 import { jsonNumber, toJsonValue } from "./values.js";
 
+/** Options of inspectParquetFile: the CLI's inspect flags for a parquet file. */
 export interface InspectParquetOptions {
   /** Sample the first `head` rows (default 5); ignored when `rows` is given. */
   head?: number;
@@ -35,6 +36,12 @@ export interface InspectParquetOptions {
 /** Columns the episode breakdown reads, whatever columns were chosen. */
 const EPISODE_COLUMNS = ["episode_index", "index", "timestamp"];
 
+/**
+ * Describe one parquet file: schema, key-value metadata, row groups and column chunks, sample
+ * rows, column statistics, and a per-episode breakdown for LeRobot data files. Reads the file only.
+ * @throws DatasetError when the file is missing, not parquet, or has no footer.
+ * @throws InspectOptionError for a bad row range or unknown columns.
+ */
 export async function inspectParquetFile(file: string, options: InspectParquetOptions = {}): Promise<ParquetReport> {
   const absolute = path.resolve(file);
   // Refuses a footerless or non-parquet file with a DatasetError naming it.

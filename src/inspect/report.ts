@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { remoteTrafficSchema } from "../dataset/read-traffic.js";
 
+/** The `schema` field of every inspect report: fields may be added under @1, none removed or renamed. */
 export const INSPECT_SCHEMA_ID = "lerobot-ts/inspect@1";
 
 /** A number as read from a file: exact, a decimal string when an int64 does not fit a double, or null. */
@@ -196,15 +197,27 @@ export const datasetReportSchema = z.object({
   remote: remoteTrafficSchema.optional(),
 });
 
+/**
+ * The published zod schema of `lerobot-ts inspect --json` (schemas/inspect-v1.schema.json is
+ * generated from it): a parquet file's report or a dataset's, told apart by `kind`.
+ */
 export const inspectReportSchema = z.discriminatedUnion("kind", [parquetReportSchema, datasetReportSchema]);
 
+/** inspect's report on one parquet file (`kind: "parquet"`): schema, row groups, column chunks, sample rows, column stats. */
 export type ParquetReport = z.infer<typeof parquetReportSchema>;
+/** inspect's report on a dataset (`kind: "dataset"`): info, features, cameras, files, tasks, episodes. */
 export type DatasetReport = z.infer<typeof datasetReportSchema>;
+/** Either inspect report, as `inspect --json` prints it. */
 export type InspectReport = z.infer<typeof inspectReportSchema>;
+/** Statistics of one parquet column (min, max, mean, nulls; per dimension for vector columns). */
 export type ColumnStats = z.infer<typeof columnStatsSchema>;
+/** Statistics of one dimension of a vector column. */
 export type DimensionStats = z.infer<typeof dimensionStatsSchema>;
+/** One episode's rows in a data parquet file: its index range and timestamps. */
 export type EpisodeBreakdown = z.infer<typeof episodeBreakdownSchema>;
+/** One camera of a dataset: its feature, video info and files. */
 export type CameraReport = z.infer<typeof cameraReportSchema>;
+/** A group of a dataset's files (data, videos, meta, other): count, bytes, the first files listed. */
 export type FileGroup = z.infer<typeof fileGroupSchema>;
 export type StatNumber = z.infer<typeof statNumberSchema>;
 export type JsonValue = z.infer<ReturnType<typeof z.json>>;

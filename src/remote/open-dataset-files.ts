@@ -10,6 +10,7 @@ import { resolveDatasetRoot } from "../dataset/paths.js";
 import { HubError } from "../hub/errors.js";
 import { openHubDatasetFiles } from "./hub-dataset-files.js";
 
+/** Where verify and inspect read a dataset: a local folder, or with `remote` the Hub in place. */
 export interface DatasetPlaceOptions {
   /** Parent folder of a repo id (LeRobot's --root); local datasets only. */
   root?: string;
@@ -17,6 +18,7 @@ export interface DatasetPlaceOptions {
   remote?: boolean;
   /** Hub revision (branch, tag or commit); default: LeRobot's choice (v3.0 tag, else main). */
   revision?: string;
+  /** Environment for HF_LEROBOT_HOME, HF_ENDPOINT, HF_TOKEN. */
   env?: NodeJS.ProcessEnv;
   /** One-line remarks (a fallback revision). */
   onNote?: (line: string) => void;

@@ -13,9 +13,11 @@ import { videoInfoOf } from "../dataset/info.js";
 import { verifyDataset } from "../verify/verify.js";
 import { pageHtml, VIEWER_SCRIPT } from "./page.js";
 
+/** Options of startViewServer. */
 export interface ViewServerOptions {
   /** Parent folder of a repo id (as verify's --root). */
   root?: string;
+  /** Address to bind (default 127.0.0.1: this machine only). */
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -23,15 +25,27 @@ export interface ViewServerOptions {
   repoId?: string;
 }
 
+/** A running viewer. */
 export interface ViewServer {
+  /** The first episode's page. */
   url: string;
+  /** The repo id shown in URLs. */
   repoId: string;
+  /** The dataset served. */
   dataset: LeRobotDataset;
+  /** Stop listening and close open connections. */
   close(): Promise<void>;
 }
 
 const MIME: Record<string, string> = { ".mp4": "video/mp4", ".json": "application/json", ".parquet": "application/octet-stream", ".png": "image/png" };
 
+/**
+ * Serve a local dataset to a browser (the `lerobot-ts view` page: episodes, synced videos, joint
+ * plots, verify findings) over HTTP, with URLs like the Hugging Face visualizer's. Serves nothing
+ * outside the dataset folder; opens no browser. The server runs until close().
+ * @throws DatasetError when the dataset cannot be opened (a local folder or cached repo id; no download).
+ * @throws Error from listen (a port in use: EADDRINUSE).
+ */
 export async function startViewServer(datasetPath: string, options: ViewServerOptions = {}): Promise<ViewServer> {
   const dataset = await openDataset(datasetPath, options.root === undefined ? {} : { root: options.root });
   const root = fs.realpathSync(dataset.root);
