@@ -26,6 +26,7 @@ import { targetOf } from "./video-operations.js";
 
 export { ConvertError } from "./v21-dataset.js";
 
+/** convertToV30's progress: `done` of `total` through each phase. */
 export interface ConvertProgress {
   /** "stats": camera stats computed from the frames (v2.0); then the copy's phases. */
   phase: "stats" | CopyProgress["phase"];
@@ -33,26 +34,40 @@ export interface ConvertProgress {
   total: number;
 }
 
+/** Options of convertToV30: LeRobot's convert_dataset_v21_to_v30 flags. */
 export interface ConvertOptions {
   /** Data files grow to this size before the next starts (LeRobot's --data-file-size-in-mb, default 100). */
   dataFilesSizeInMb?: number;
   /** Video files grow to this size before the next starts (LeRobot's --video-file-size-in-mb, default 200). */
   videoFilesSizeInMb?: number;
+  /** Called as each phase advances. */
   onProgress?: (progress: ConvertProgress) => void;
 }
 
+/** The v3.0 dataset convertToV30 wrote. */
 export interface ConvertResult {
+  /** The new dataset's folder. */
   root: string;
+  /** The v2.x dataset's folder (untouched). */
   source: string;
+  /** The source's codebase_version. */
   sourceVersion: "v2.0" | "v2.1";
   episodes: number;
   frames: number;
+  /** Tasks by task_index. */
   tasks: string[];
   /** Camera features whose per-episode stats were computed from the frames (none carried). */
   computedStats: string[];
 }
 
-/** Convert the v2.x dataset at `sourceRoot` into a new v3.0 dataset at `outRoot` (which must not exist). */
+/**
+ * Convert the v2.0/v2.1 dataset at `sourceRoot` into a new v3.0 dataset at `outRoot`, as LeRobot's
+ * convert_dataset_v21_to_v30.py (files concatenated up to the size limits; v2.0's missing camera
+ * stats computed from the frames). The source is only read.
+ * @throws ConvertError when the source is not a v2.x dataset or is malformed, `outRoot` exists or
+ *   lies inside the source, or a size limit is not a positive number.
+ * @throws VideoError when a video cannot be read or copied.
+ */
 export async function convertToV30(sourceRoot: string, outRoot: string, options: ConvertOptions = {}): Promise<ConvertResult> {
   const source = path.resolve(sourceRoot);
   const root = path.resolve(outRoot);

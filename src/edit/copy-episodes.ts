@@ -42,17 +42,20 @@ export interface EpisodeSource {
   retask?: (text: string) => string;
 }
 
+/** copyEpisodes' progress: `done` of `total` episodes through each phase. */
 export interface CopyProgress {
   phase: "data" | "videos" | "metadata";
   done: number;
   total: number;
 }
 
+/** What copyEpisodes writes. */
 export interface CopyEpisodesOptions {
   /** The new dataset's folder; it must not exist (or be empty). */
   root: string;
   /** The output's info.json before counts: features, fps, robot_type, sizes and path templates. */
   info: DatasetInfo;
+  /** The output's episodes, in order. */
   episodes: EpisodeSource[];
   /**
    * How each video feature of `info` gets its frames (default: copied without re-encoding). A
@@ -61,13 +64,19 @@ export interface CopyEpisodesOptions {
   videos?: Record<string, Omit<VideoPlan, "key">>;
   /** Task texts that take task_index 0, 1, ... in this order, used or not (a conversion keeps its source's); others follow as met. */
   tasks?: string[];
+  /** Called as each phase advances. */
   onProgress?: (progress: CopyProgress) => void;
 }
 
+/** The dataset copyEpisodes (or an edit built on it) wrote. */
 export interface CopyResult {
+  /** Its folder, absolute. */
   root: string;
+  /** Its episode count. */
   episodes: number;
+  /** Its frame count. */
   frames: number;
+  /** Its tasks, by task_index. */
   tasks: string[];
   /** Per video feature, how many output episodes had their frames re-encoded (0: all copied). */
   reencoded: Record<string, number>;
@@ -76,6 +85,16 @@ export interface CopyResult {
 /** Where one output episode went: its record but for the metadata file it will be listed in. */
 type Placed = Omit<EpisodeRecord, "metaChunkIndex" | "metaFileIndex">;
 
+/**
+ * Write a new v3.0 dataset at `root` made of the given episodes of one or more datasets, in order:
+ * rows copied with indices and tasks renumbered, video frames copied without re-encoding (unless
+ * `videos` says otherwise), numeric stats recomputed, camera stats carried over, info.json last.
+ * The engine under deleteEpisodes, splitDataset, mergeDatasets and the other edits; the inputs are
+ * only read.
+ * @throws DatasetError when `root` exists and is not empty, or a source cannot be read.
+ * @throws VideoError when a clip cannot be copied or encoded.
+ * On failure the partial output folder is removed.
+ */
 export async function copyEpisodes(options: CopyEpisodesOptions): Promise<CopyResult> {
   const root = path.resolve(options.root);
   assertFreeFolder(root);

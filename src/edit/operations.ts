@@ -184,6 +184,7 @@ export async function removeFeatures(dataset: LeRobotDataset, names: string[], r
   return copyEpisodes({ root, info, episodes: dataset.episodes.map((e) => ({ dataset, episodeIndex: e.episodeIndex })), ...(onProgress ? { onProgress } : {}) });
 }
 
+/** modifyTasks' changes, LeRobot's modify_tasks arguments (new_task, episode_tasks) plus replacements by text. */
 export interface TaskChanges {
   /** Every episode's task. */
   newTask?: string;

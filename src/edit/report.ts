@@ -5,11 +5,14 @@
  */
 import { z } from "zod";
 
+/** The `schema` field of `lerobot-ts edit --json`. */
 export const EDIT_REPORT_SCHEMA_ID = "lerobot-ts/edit@1";
+/** The `schema` field of `lerobot-ts convert --json`. */
 export const CONVERT_REPORT_SCHEMA_ID = "lerobot-ts/convert@1";
 
 const count = z.number().int().nonnegative();
 
+/** The published zod schema of `lerobot-ts edit --json` (schemas/edit-v1.schema.json is generated from it). */
 export const editReportSchema = z.object({
   schema: z.literal(EDIT_REPORT_SCHEMA_ID),
   operation: z.string().describe("LeRobot's operation name, e.g. delete_episodes"),
@@ -24,8 +27,10 @@ export const editReportSchema = z.object({
   })),
   notes: z.array(z.string()).describe("flags accepted without effect, one line each"),
 });
+/** The document `lerobot-ts edit --json` prints: the operation, each dataset written, notes. */
 export type EditReport = z.infer<typeof editReportSchema>;
 
+/** The published zod schema of `lerobot-ts convert --json` (schemas/convert-v1.schema.json). */
 export const convertReportSchema = z.object({
   schema: z.literal(CONVERT_REPORT_SCHEMA_ID),
   root: z.string().describe("the v3.0 dataset written"),
@@ -38,4 +43,5 @@ export const convertReportSchema = z.object({
   computedStats: z.array(z.string()).describe("camera features whose per-episode stats were computed from the frames"),
   backup: z.string().nullable().describe("with --in-place: where the original was kept"),
 });
+/** The document `lerobot-ts convert --json` prints. */
 export type ConvertReport = z.infer<typeof convertReportSchema>;

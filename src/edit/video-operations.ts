@@ -39,6 +39,7 @@ export function encodedWith(feature: Feature, settings: ResolvedEncoderSettings)
   return JSON.stringify(have) === JSON.stringify(want);
 }
 
+/** reencodeVideos' dataset, and the video features it left alone. */
 export interface ReencodeResult extends CopyResult {
   /** Video features left as they were: already so encoded, or depth maps (not re-encoded yet). */
   skipped: Record<string, string>;

@@ -1,6 +1,7 @@
 /** The human form of a repair report: what changed, what could not be fixed and why, a verdict. */
 import type { RepairReport } from "./report.js";
 
+/** The human text `lerobot-ts repair` prints for a report. */
 export function formatRepairReport(report: RepairReport): string {
   const lines: string[] = [];
   const dry = report.options.dryRun;

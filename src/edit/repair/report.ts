@@ -6,11 +6,13 @@
 import { z } from "zod";
 import { findingSchema } from "../../verify/report.js";
 
+/** The `schema` field of `lerobot-ts repair --json`. */
 export const REPAIR_REPORT_SCHEMA_ID = "lerobot-ts/repair@1";
 
 const count = z.number().int().nonnegative();
 const tally = z.object({ errors: count, warnings: count });
 
+/** The published zod schema of `lerobot-ts repair --json` (schemas/repair-v1.schema.json is generated from it). */
 export const repairReportSchema = z.object({
   schema: z.literal(REPAIR_REPORT_SCHEMA_ID),
   tool: z.object({ name: z.literal("lerobot-ts"), version: z.string() }),
@@ -32,4 +34,5 @@ export const repairReportSchema = z.object({
   findings: z.array(findingSchema).describe("what verify still finds after repair (in a dry run: what it finds now)"),
 });
 
+/** What repairDataset resolves with and `repair --json` prints: what changed, what could not be fixed and why, verify before and after. */
 export type RepairReport = z.infer<typeof repairReportSchema>;

@@ -34,8 +34,10 @@ export interface RepairPlan {
   refused: RepairUnfixed[];
 }
 
+/** The steps of a repair, in order. */
 export type RepairPhase = "verify" | "data" | "videos" | "stats" | "info" | "files" | "re-verify";
 
+/** repairDataset's progress: `done` of `total` in a phase. */
 export interface RepairProgress {
   phase: RepairPhase;
   done: number;
