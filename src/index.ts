@@ -87,6 +87,8 @@ export type { FindCamerasOptions, FoundCamera } from "./processes/index.js";
 
 // Arms, for driving hardware directly.
 export { connectArm, SOArm, BimanualArm, CalibrationMissingError, MotorCheckError, UnknownArmTypeError, SO_MOTORS } from "./hardware/index.js";
+// A bimanual recording through the library needs its joint names and LeRobot's camera names.
+export { armPositionNames, bimanualCameras } from "./hardware/index.js";
 export type {
   Arm, ArmConfig, ArmConnectOptions, SOArmConfig, ConnectArmOptions, BimanualArmConfig, BimanualConnectOptions, SOArmSideConfig, BimanualSide,
   ArmType, ArmRole, ArmLinkOptions,

@@ -47,8 +47,8 @@ const INTERNALS = [
   "DEFAULT_HUB_ENDPOINT",
   // process and arm internals
   "PacedClock", "UNPLUG_PROMPT", "detectUnits", "checkActionsFit", "openArmLink", "isSimulatedPort",
-  "armType", "checkArmType", "isBimanualType", "isBimanualConfig", "lerobotRobotName", "sameRobotType", "armPositionNames",
-  "bimanualCameras", "calibrationRoot", "MAX_SPEED", "mergeDifference",
+  "armType", "checkArmType", "isBimanualType", "isBimanualConfig", "lerobotRobotName", "sameRobotType",
+  "calibrationRoot", "MAX_SPEED", "mergeDifference",
 ];
 
 interface PublicExport { name: string; documented: boolean; where: string }
