@@ -379,6 +379,8 @@ export class DatasetWriter {
       const estimate = this.dataFileBytes + (this.dataFileBytes / this.dataFileFrames) * length;
       if (estimate >= this.info.data_files_size_in_mb * MIB) this.rotateData();
     }
+    // Or once its footer, rewritten by every save, has grown past a bound (appended-parquet.ts).
+    if (this.dataFile?.footerFull) this.rotateData();
     const dataFile = this.dataFile ?? new AppendedParquetFile(this.dataPath(this.dataCursor));
     const episodeBytes = encodeParquet(new arrow.Table([batch]));
     await breathe();
@@ -397,7 +399,7 @@ export class DatasetWriter {
     const videoAppend = lap();
 
     // Episode metadata row.
-    if (this.metaFile && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) this.rotateMeta();
+    if (this.metaFile && (this.metaFileBytes >= this.info.data_files_size_in_mb * MIB || this.metaFile.footerFull)) this.rotateMeta();
     const record: EpisodeRecord = {
       episodeIndex, tasks: episodeTasks, length,
       dataChunkIndex: this.dataCursor.chunk, dataFileIndex: this.dataCursor.file,
