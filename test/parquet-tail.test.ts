@@ -65,4 +65,14 @@ describe("writeParquetTail", () => {
       expect(fs.readFileSync(file).equals(before)).toBe(true);
     }
   });
+
+  it("refuses to stage on a file that changed since its appender wrote it, naming the file", async () => {
+    const file = path.join(dir, "changed.parquet");
+    fs.writeFileSync(file, piece(0, 4));
+    const appender = ParquetAppender.fromFile(piece(0, 4));
+    fs.appendFileSync(file, "more");
+    const before = fs.readFileSync(file);
+    await expect(stageParquetTail(file, appender.plan(piece(4, 2)), appender)).rejects.toThrow(`${file} is ${before.length} bytes`);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
 });

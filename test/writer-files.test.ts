@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FrameValidationError } from "../src/errors.js";
 import { openDataset } from "../src/dataset/reader.js";
 import { DatasetWriter } from "../src/dataset/writer.js";
+import { AppendedParquetFile } from "../src/dataset/appended-parquet.js";
+import { verifyDataset } from "../src/verify/index.js";
 import { readParquetMetadata } from "../src/dataset/parquet.js";
+import { keepRowGroups } from "../src/dataset/parquet-append.js";
 import { probeMp4 } from "../src/dataset/video/index.js";
 import { readBarcode } from "./helpers/barcode.js";
 import { features, makeFrame, stateValue, tempDir, writeSynthetic } from "./helpers/synthetic.js";
@@ -57,6 +60,40 @@ describe("rotation and chunk roll-over", () => {
     expect((await readParquetMetadata(path.join(root, "meta/episodes/chunk-000/file-000.parquet"))).rowGroupRows).toEqual([3]);
     expect(ds.episodes.map((e) => e.cameras["observation.images.front"]!.fileIndex)).toEqual([0, 0, 0]);
     expect((await probeMp4(ds.episodes[0]!.cameras["observation.images.front"]!.path)).frameCount).toBe(18);
+  });
+});
+
+describe("footer bound", () => {
+  it("starts a new data and episodes file once a footer, rewritten by every save, passes its bound", { timeout: 60_000 }, async () => {
+    const root = path.join(dir, "footer-bound");
+    const limit = 3000;
+    AppendedParquetFile.footerLimitBytes = limit;
+    try {
+      const writer = await writeSynthetic({ root, episodes: [5, 6, 7, 5, 4, 6, 5], cameras: ["front"], width: 96, height: 64 });
+      await writer.finalize();
+    } finally {
+      AppendedParquetFile.footerLimitBytes = 1024 * 1024;
+    }
+    const ds = await openDataset(root);
+    const dataFiles = [...new Set(ds.episodes.map((e) => e.dataFile))];
+    expect(dataFiles.length).toBeGreaterThan(1);
+    // Every file but the last was left once its footer passed the bound, and not before.
+    const footer = (bytes: Uint8Array) => Buffer.from(bytes).readUInt32LE(bytes.length - 8);
+    for (const file of dataFiles.slice(0, -1)) {
+      const bytes = fs.readFileSync(file);
+      expect(footer(bytes)).toBeGreaterThanOrEqual(limit);
+      const groups = (await readParquetMetadata(file)).rowGroupRows.length;
+      if (groups > 1) expect(footer(keepRowGroups(bytes, groups - 1))).toBeLessThan(limit);
+    }
+    expect(new Set(ds.episodes.map((e) => `${e.metaChunkIndex}/${e.metaFileIndex}`)).size).toBeGreaterThan(1);
+    // Videos have no footer to rewrite: one file.
+    expect(new Set(ds.episodes.map((e) => e.cameras["observation.images.front"]!.fileIndex))).toEqual(new Set([0]));
+    const state = await ds.readColumn("observation.state");
+    let row = 0;
+    for (const [e, n] of [5, 6, 7, 5, 4, 6, 5].entries()) {
+      for (let k = 0; k < n; k++, row++) expect(state.values[row * 6]).toBe(stateValue(e, k, 0));
+    }
+    expect((await verifyDataset(root)).findings.filter((f) => f.severity === "error")).toEqual([]);
   });
 });
 

@@ -18,9 +18,23 @@ export interface StagedPiece {
 }
 
 export class AppendedParquetFile {
+  /**
+   * Footer size past which the writer starts a new file. A save rewrites the whole footer (its
+   * rescue copy and the new one, parquet-tail.ts), which grows with every row group: ~5 ms per
+   * MiB with the fsync and truncate (bench/saves.js), so a data file of 1 s episodes at the
+   * 100 MB limit (~33 MB of footer) would cost ~200 ms a save. At 1 MiB a save stays within a
+   * few ms of a fresh file's; only long sessions get more files. Tests lower it.
+   */
+  static footerLimitBytes = 1024 * 1024;
+
   private appender: ParquetAppender | undefined;
 
   constructor(readonly path: string) {}
+
+  /** Whether the footer passed footerLimitBytes: the next save should start a new file. */
+  get footerFull(): boolean {
+    return (this.appender?.trailer.length ?? 0) >= AppendedParquetFile.footerLimitBytes;
+  }
 
   /** Row groups and their rows, as written so far. */
   get rowGroupRows(): number[] {

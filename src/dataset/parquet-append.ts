@@ -98,19 +98,23 @@ export interface ParquetTailPlan {
 
 /**
  * A parquet file being grown one row group at a time. Its footer is parsed once; each row group
- * is kept already encoded, so an append costs the new row group plus concatenating the footer,
- * however many row groups the file has. Immutable: a plan hands back the appender of the result.
+ * is kept already encoded, and the footer's other fields are encoded once around them, so a plan
+ * costs the new row group plus one copy of the footer's bytes, however many row groups the file
+ * has. Immutable: a plan hands back the appender of the result.
  */
 export class ParquetAppender {
   private constructor(
     /** Footer fields other than num_rows and row_groups. */
     private readonly head: ThriftStruct,
+    private readonly frame: FooterFrame,
     private readonly rowGroups: readonly Uint8Array[],
     /** Rows and file offset where the column data of each row group starts. */
     private readonly groupRows: readonly bigint[],
     private readonly groupStarts: readonly number[],
     /** Where the column data (and page indexes) of the file end and its footer begins. */
     private readonly dataEnd: number,
+    /** The file's bytes from dataEnd on, as they are on disk: footer, its length, magic. */
+    readonly trailer: Uint8Array,
   ) {}
 
   static fromFile(bytes: Uint8Array): ParquetAppender {
@@ -123,14 +127,14 @@ export class ParquetAppender {
     const head: ThriftStruct = { kind: "struct", fields: footer.fields.filter((f) => f.id !== FILE_ROW_GROUPS && f.id !== FILE_NUM_ROWS) };
     // A row group starts where its first page does; the first one right after the leading magic.
     const starts = groups.map((rg, i) => (i === 0 ? 4 : rowGroupSpan(rg).start));
-    return new ParquetAppender(head, rowGroups, groups.map((rg) => field(rg, RG_NUM_ROWS)!.value as bigint), starts, footerStart);
+    return new ParquetAppender(head, frameOf(head), rowGroups, groups.map((rg) => field(rg, RG_NUM_ROWS)!.value as bigint), starts, footerStart, bytes.slice(footerStart));
   }
 
   get rowGroupCount(): number { return this.rowGroups.length; }
   /** Rows in each row group, in order. */
   get rowGroupRows(): number[] { return this.groupRows.map(Number); }
   /** The file's size as this appender describes it. */
-  get fileSize(): number { return this.dataEnd + this.footerBytes(this.rowGroups, this.groupRows).length; }
+  get fileSize(): number { return this.dataEnd + this.trailer.length; }
 
   /** Append `addition`'s row groups after the file's. */
   plan(addition: Uint8Array): ParquetTailPlan {
@@ -169,11 +173,10 @@ export class ParquetAppender {
     }
     const rowGroups = [...this.rowGroups.slice(0, keep), ...added];
     const groupRows = [...this.groupRows.slice(0, keep), ...addedRows];
-    const footer = this.footerBytes(rowGroups, groupRows);
-    const tail = new Uint8Array(body.length + footer.length);
-    tail.set(body, 0);
-    tail.set(footer, body.length);
-    const next = new ParquetAppender(this.head, rowGroups, groupRows, [...this.groupStarts.slice(0, keep), ...addedStarts], from + body.length);
+    const tail = this.fileEnd(body, rowGroups, groupRows);
+    const next = new ParquetAppender(
+      this.head, this.frame, rowGroups, groupRows, [...this.groupStarts.slice(0, keep), ...addedStarts], from + body.length, tail.subarray(body.length),
+    );
     return {
       from, tail, movedEnd: this.dataEnd, next,
       rescue: this.rescueFor(keep, from),
@@ -193,32 +196,50 @@ export class ParquetAppender {
   private rescueFor(keep: number, from: number): ParquetTailPlan["rescue"] {
     return (at, moved) => {
       if (moved.length !== this.dataEnd - from) throw new Error(`rescue needs the ${this.dataEnd - from} bytes before the footer, got ${moved.length}`);
+      // Nothing moves (an append): the rescue is the file's footer as it is.
+      if (moved.length === 0) return this.trailer;
       const shift = BigInt(at - from);
       const relocated = this.rowGroups.slice(keep).map((bytes) => {
         const rg = new CompactReader(bytes).readStruct();
         shiftRowGroup(rg, shift);
         return encodeStruct(rg);
       });
-      return concat([moved, this.footerBytes([...this.rowGroups.slice(0, keep), ...relocated], this.groupRows)]);
+      return this.fileEnd(moved, [...this.rowGroups.slice(0, keep), ...relocated], this.groupRows);
     };
   }
 
-  /** Footer, its length and the closing magic for these row groups. */
-  private footerBytes(rowGroups: readonly Uint8Array[], groupRows: readonly bigint[]): Uint8Array {
-    const footer = encodeStruct({
-      kind: "struct",
-      fields: [
-        ...this.head.fields,
-        { id: FILE_NUM_ROWS, type: TType.I64, value: groupRows.reduce((a, b) => a + b, 0n) },
-        { id: FILE_ROW_GROUPS, type: TType.List, value: { kind: "encoded-list", elemType: TType.Struct, count: rowGroups.length, bytes: concat([...rowGroups]) } },
-      ],
-    });
-    const out = new Uint8Array(footer.length + 8);
-    out.set(footer, 0);
-    new DataView(out.buffer).setUint32(footer.length, footer.length, true);
-    out.set(MAGIC, footer.length + 4);
+  /** `lead` (column data, or moved bytes), then the footer for these row groups, its length and the closing magic, in one buffer. */
+  private fileEnd(lead: Uint8Array, rowGroups: readonly Uint8Array[], groupRows: readonly bigint[]): Uint8Array {
+    const { before, beforeLastId, after } = this.frame;
+    const w = new CompactWriter();
+    w.writeFields([
+      { id: FILE_NUM_ROWS, type: TType.I64, value: groupRows.reduce((a, b) => a + b, 0n) },
+      { id: FILE_ROW_GROUPS, type: TType.List, value: { kind: "encoded-list", elemType: TType.Struct, count: rowGroups.length, bytes: new Uint8Array(0) } },
+    ], beforeLastId);
+    const middle = w.bytes();
+    const footerLength = before.length + middle.length + rowGroups.reduce((n, g) => n + g.length, 0) + after.length;
+    const out = new Uint8Array(lead.length + footerLength + 8);
+    let at = 0;
+    for (const part of [lead, before, middle, ...rowGroups, after]) {
+      out.set(part, at);
+      at += part.length;
+    }
+    new DataView(out.buffer).setUint32(at, footerLength, true);
+    out.set(MAGIC, at + 4);
     return out;
   }
+}
+
+/** A footer's fields before its row groups and after them (with the struct's end), encoded once. */
+interface FooterFrame { before: Uint8Array; beforeLastId: number; after: Uint8Array }
+
+function frameOf(head: ThriftStruct): FooterFrame {
+  const before = new CompactWriter();
+  const beforeLastId = before.writeFields(head.fields.filter((f) => f.id < FILE_NUM_ROWS));
+  const after = new CompactWriter();
+  after.writeFields(head.fields.filter((f) => f.id > FILE_ROW_GROUPS), FILE_ROW_GROUPS);
+  after.writeStop();
+  return { before: before.bytes(), beforeLastId, after: after.bytes() };
 }
 
 function encodeStruct(struct: ThriftStruct): Uint8Array {

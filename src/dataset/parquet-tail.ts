@@ -38,13 +38,15 @@ export async function stageParquetTail(file: string, plan: ParquetTailPlan, prev
   const handle = await fs.promises.open(file, "r+");
   const end = plan.from + plan.tail.length;
   let size = 0;
-  // The bytes the tail overwrites, kept to undo the plan.
-  let original = Buffer.alloc(0);
+  // The bytes the tail overwrites, kept to undo the plan: the column data it moves, read from the
+  // file, and the footer, which the appender holds (reading it back would cost O(row groups)).
+  let original: Uint8Array = new Uint8Array(0);
   try {
     size = (await handle.stat()).size;
-    original = Buffer.alloc(size - plan.from);
-    await readFully(handle, original, plan.from);
-    const moved = original.subarray(0, plan.movedEnd - plan.from);
+    if (size !== previous.fileSize) throw new Error(`${file} is ${size} bytes, not the ${previous.fileSize} its appender wrote: it changed under the writer`);
+    const moved = Buffer.alloc(plan.movedEnd - plan.from);
+    await readFully(handle, moved, plan.from);
+    original = concat(moved, previous.trailer);
     const at = Math.max(size, end);
     await writeFully(handle, plan.rescue(at, moved), at);
     await writeFully(handle, plan.tail, plan.from);
@@ -92,6 +94,13 @@ async function writeFully(handle: fs.promises.FileHandle, bytes: Uint8Array, at:
     if (bytesWritten === 0) throw new Error("write made no progress");
     done += bytesWritten;
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 async function readFully(handle: fs.promises.FileHandle, into: Buffer, at: number): Promise<void> {

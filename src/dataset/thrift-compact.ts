@@ -186,8 +186,17 @@ export class CompactWriter {
   }
 
   writeStruct(struct: ThriftStruct): void {
-    let lastId = 0;
-    for (const field of [...struct.fields].sort((a, b) => a.id - b.id)) {
+    this.writeFields(struct.fields);
+    this.chunks.push(TType.Stop);
+  }
+
+  /**
+   * Fields of a struct, in id order, without its closing stop: `lastId` is the id of the field
+   * written before them, so a struct can be written in pieces (a parquet footer around its
+   * row groups, which are copied in already encoded). Returns the last id written.
+   */
+  writeFields(fields: ThriftField[], lastId = 0): number {
+    for (const field of [...fields].sort((a, b) => a.id - b.id)) {
       const type = field.type === TType.True || field.type === TType.False ? (field.value ? TType.True : TType.False) : field.type;
       const delta = field.id - lastId;
       if (delta > 0 && delta <= 15) this.chunks.push((delta << 4) | type);
@@ -198,6 +207,11 @@ export class CompactWriter {
       lastId = field.id;
       if (type !== TType.True && type !== TType.False) this.writeValue(type, field.value);
     }
+    return lastId;
+  }
+
+  /** The end of a struct written with writeFields. */
+  writeStop(): void {
     this.chunks.push(TType.Stop);
   }
 
@@ -215,7 +229,7 @@ export class CompactWriter {
       case TType.Binary: {
         const b = value as Uint8Array;
         this.smallVarint(b.length);
-        for (const x of b) this.byte(x);
+        this.raw(b);
         return;
       }
       case TType.List: case TType.Set: {

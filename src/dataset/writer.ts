@@ -35,7 +35,7 @@ import { SaveTransaction } from "./save-transaction.js";
 import { trimToCommitted } from "./resume-trim.js";
 import { acquireWriterLock, releaseWriterLock } from "./lock.js";
 import type { FfmpegInfo } from "./video/index.js";
-import type { ResolvedEncoderSettings, VideoEncoderSettings } from "./video/index.js";
+import type { Mp4Layout, ResolvedEncoderSettings, VideoEncoderSettings } from "./video/index.js";
 import {
   EpisodeVideoEncoder, appendClip, codecFamily, encoderSettingsFromInfo, findFfmpeg, probeMp4, resolveEncoderSettings, resolveVideoCodec, videoFeatureInfo,
 } from "./video/index.js";
@@ -140,6 +140,8 @@ export class DatasetWriter {
   /** Rows of the metadata file's last row group (the one still filling). */
   private metaOpenRows: EpisodeRecord[] = [];
   private metaFileBytes = 0;
+  /** Per camera, the layout of its current mp4 after the last append (video/mp4-layout.ts). */
+  private readonly mp4Layouts = new Map<string, { file: string; layout: Mp4Layout }>();
 
   private constructor(
     readonly root: string,
@@ -377,6 +379,8 @@ export class DatasetWriter {
       const estimate = this.dataFileBytes + (this.dataFileBytes / this.dataFileFrames) * length;
       if (estimate >= this.info.data_files_size_in_mb * MIB) this.rotateData();
     }
+    // Or once its footer, rewritten by every save, has grown past a bound (appended-parquet.ts).
+    if (this.dataFile?.footerFull) this.rotateData();
     const dataFile = this.dataFile ?? new AppendedParquetFile(this.dataPath(this.dataCursor));
     const episodeBytes = encodeParquet(new arrow.Table([batch]));
     await breathe();
@@ -395,7 +399,7 @@ export class DatasetWriter {
     const videoAppend = lap();
 
     // Episode metadata row.
-    if (this.metaFile && this.metaFileBytes >= this.info.data_files_size_in_mb * MIB) this.rotateMeta();
+    if (this.metaFile && (this.metaFileBytes >= this.info.data_files_size_in_mb * MIB || this.metaFile.footerFull)) this.rotateMeta();
     const record: EpisodeRecord = {
       episodeIndex, tasks: episodeTasks, length,
       dataChunkIndex: this.dataCursor.chunk, dataFileIndex: this.dataCursor.file,
@@ -530,8 +534,16 @@ export class DatasetWriter {
     // The clip's frames and times, read while it is small.
     const clipProbe = await probeMp4(clip);
     if (clipProbe.frameCount !== length) throw new DatasetError(`${clip} has ${clipProbe.frameCount} frames for an episode of ${length}`, { file: clip });
-    const appended = await appendClip({ ffmpeg: this.ffmpeg!, target, clip });
-    transaction.done(() => appended.undo());
+    // The file's layout from the previous append (reading it again costs O(file)); the append
+    // changes it, so it is kept again only from a successful append, and dropped by its undo.
+    const known = this.mp4Layouts.get(camera.key);
+    this.mp4Layouts.delete(camera.key);
+    const appended = await appendClip({ ffmpeg: this.ffmpeg!, target, clip, layout: known?.file === target ? known.layout : undefined });
+    if (appended.layout) this.mp4Layouts.set(camera.key, { file: target, layout: appended.layout });
+    transaction.done(() => {
+      this.mp4Layouts.delete(camera.key);
+      return appended.undo();
+    });
     const at = (fromTimestampS: number, toTimestampS: number): EpisodeVideoLocation => ({ chunkIndex: cursor.chunk, fileIndex: cursor.file, fromTimestampS, toTimestampS });
     let location: EpisodeVideoLocation;
     if (appended.before) {

@@ -13,19 +13,22 @@ import type { FfmpegInfo } from "../../system/ffmpeg.js";
 import { probeMp4 } from "./probe.js";
 import { NotAppendableError, appendMp4InPlace } from "./mp4-append.js";
 import type { AppendedTiming } from "./mp4-append.js";
+import type { Mp4Layout } from "./mp4-layout.js";
 
 /**
  * Undo an append (see appendClip); for an in-place append also what the file held before it,
- * so the caller knows where the clip starts without parsing the whole file again.
+ * so the caller knows where the clip starts without parsing the whole file again, and the
+ * file's layout after it, for the next append to this file (until undo()).
  */
-export interface AppendUndo { undo(): Promise<void>; before?: AppendedTiming }
+export interface AppendUndo { undo(): Promise<void>; before?: AppendedTiming; layout?: Mp4Layout }
 
 /**
  * Returns how to take the clip back out, for a dataset save that fails after its videos were
  * appended: the first clip of a file is deleted, an in-place append is cut off. A concat remux
  * cannot be undone (its undo does nothing); the writer never remuxes files it wrote itself.
+ * `layout` is what the previous append of `target` returned (see mp4-layout.ts).
  */
-export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; clip: string }): Promise<AppendUndo> {
+export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; clip: string; layout?: Mp4Layout }): Promise<AppendUndo> {
   const target = path.resolve(opts.target);
   const clip = path.resolve(opts.clip);
   if (!(await isFile(clip))) throw new VideoError(`clip ${clip} to append to ${target} does not exist`, { file: clip });
@@ -36,7 +39,7 @@ export async function appendClip(opts: { ffmpeg: FfmpegInfo; target: string; cli
     return { undo: () => rm(target, { force: true }) };
   }
   try {
-    const done = await appendMp4InPlace(target, clip);
+    const done = await appendMp4InPlace(target, clip, opts.layout);
     await rm(clip, { force: true });
     return done;
   } catch (error) {

@@ -5,6 +5,7 @@ export type { FfmpegInfo } from "../../system/ffmpeg.js";
 export { EpisodeVideoEncoder } from "./encoder.js";
 export type { EncoderOptions } from "./encoder.js";
 export { appendClip } from "./append.js";
+export type { Mp4Layout } from "./mp4-layout.js";
 export { probeMp4, probePixelFormat } from "./probe.js";
 export type { Mp4Info } from "./probe.js";
 export { decodeFrame, decodeFrames } from "./decode.js";

@@ -19,8 +19,11 @@ import fs from "node:fs";
 import type { Box, TopBox, Track } from "./mp4-boxes.js";
 import {
   Mp4LayoutError, buildTable, chunkOffsets, child, describe, durationField, need, readMoov, sampleDescriptionKey, serialize,
-  singleEdit, tableRows, topLevelBoxes,
+  singleEdit, topLevelBoxes,
 } from "./mp4-boxes.js";
+import type { Mp4Layout } from "./mp4-layout.js";
+import { readLayout, replaceBox, sameStamp, stampOf, sttsTicks, topBox } from "./mp4-layout.js";
+import { appendRows, rowBytes } from "./mp4-tables.js";
 import type { Zone } from "./mp4-space.js";
 import { boxHeader, mergeFreeBoxes, placeMoov, withinPage, zoneOf } from "./mp4-space.js";
 import { sampleLayout, setChunks } from "./mp4-rechunk.js";
@@ -45,47 +48,41 @@ function assertAppendable(base: Track, clip: Track): void {
   if (hasCtts(base) !== hasCtts(clip) || hasStss(base) !== hasStss(clip) || hasSdtp(base) !== hasSdtp(clip)) throw new Mp4LayoutError("the clip's sample tables differ in kind");
 }
 
-/** The merged moov for `base` followed by `clip`, whose chunk offsets move by `shift`. */
-function mergeMoov(base: Track, clip: Track, shift: bigint): Buffer {
+/**
+ * Make `base` the track of `base` followed by `clip` (whose chunk offsets are already where its
+ * samples lie in the target), growing base's tables in place, and return the new moov's bytes.
+ */
+function mergeMoov(base: Track, clip: Track): Buffer {
   assertAppendable(base, clip);
   const mdhd = (t: Track) => durationField(need(need(t.trak, "mdia"), "mdhd"));
   const mvhd = (t: Track) => durationField(need(t.moov, "mvhd"));
   const baseEdit = singleEdit(base.trak);
-  const hasCtts = (t: Track) => child(t.stbl, "ctts") !== undefined;
-  const hasStss = (t: Track) => child(t.stbl, "stss") !== undefined;
-  const hasSdtp = (t: Track) => child(t.stbl, "sdtp") !== undefined;
 
-  const vf = (box: Box) => box.raw!.subarray(0, 4);
-  const merged = new Map<string, Box>();
-  const concatTable = (type: string, rowBytes: number, adjust?: (row: Buffer) => Buffer) => {
-    const a = need(base.stbl, type);
-    const rows = [...tableRows(a.raw!, 0, rowBytes), ...tableRows(need(clip.stbl, type).raw!, 0, rowBytes).map(adjust ?? ((r) => r))];
-    merged.set(type, { type, raw: buildTable(vf(a), Buffer.alloc(0), rows) });
+  // Each table gets the clip's rows at its end, renumbered where rows count samples or chunks.
+  const append = (type: string, rowSize: number, adjust?: (rows: Buffer, count: number) => void) => {
+    const { rows, count } = rowBytes(need(clip.stbl, type).raw!, 0, rowSize);
+    const added = adjust ? Buffer.from(rows) : rows;
+    adjust?.(added, count);
+    appendRows(need(base.stbl, type), added, count, 4);
   };
-  const u32 = (v: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(v, 0); return b; };
-  concatTable("stts", 8);
-  if (hasCtts(base)) concatTable("ctts", 8);
-  if (hasStss(base)) concatTable("stss", 4, (r) => u32(r.readUInt32BE(0) + base.samples));
-  if (hasSdtp(base)) {
-    // One dependency byte per sample after version/flags, no count.
-    const a = need(base.stbl, "sdtp").raw!;
-    merged.set("sdtp", { type: "sdtp", raw: Buffer.concat([a, need(clip.stbl, "sdtp").raw!.subarray(4)]) });
-  }
-  concatTable("stsc", 12, (r) => Buffer.concat([u32(r.readUInt32BE(0) + base.chunks), r.subarray(4)]));
-  const stszA = need(base.stbl, "stsz").raw!;
-  const sizes = [...tableRows(stszA, 4, 4), ...tableRows(need(clip.stbl, "stsz").raw!, 4, 4)];
-  merged.set("stsz", { type: "stsz", raw: buildTable(vf({ type: "stsz", raw: stszA }), Buffer.alloc(4), sizes) });
-  const offsets = [...chunkOffsets(base.stbl), ...chunkOffsets(clip.stbl).map((o) => o + shift)];
-  const wide = offsets.some((o) => o > 0xffffffffn);
-  const rows = offsets.map((o) => { const b = Buffer.alloc(wide ? 8 : 4); if (wide) b.writeBigUInt64BE(o, 0); else b.writeUInt32BE(Number(o), 0); return b; });
-  const chunkType = wide ? "co64" : "stco";
-  merged.set(chunkType, { type: chunkType, raw: buildTable(Buffer.alloc(4), Buffer.alloc(0), rows) });
-
-  base.stbl.children = base.stbl.children!
-    .map((box) => (box.type === "stco" || box.type === "co64" ? merged.get(chunkType)! : merged.get(box.type) ?? box));
+  const shiftU32 = (stride: number, by: number) => (rows: Buffer, count: number) => {
+    for (let i = 0; i < count; i++) rows.writeUInt32BE(rows.readUInt32BE(i * stride) + by, i * stride);
+  };
+  append("stts", 8);
+  if (child(base.stbl, "ctts")) append("ctts", 8);
+  if (child(base.stbl, "stss")) append("stss", 4, shiftU32(4, base.samples));
+  // One dependency byte per sample after version/flags, no count.
+  if (child(base.stbl, "sdtp")) appendRows(need(base.stbl, "sdtp"), need(clip.stbl, "sdtp").raw!.subarray(4), 0, undefined);
+  append("stsc", 12, shiftU32(12, base.chunks));
+  const sizes = rowBytes(need(clip.stbl, "stsz").raw!, 4, 4);
+  appendRows(need(base.stbl, "stsz"), sizes.rows, sizes.count, 8);
+  appendChunkOffsets(base, chunkOffsets(clip.stbl));
+  base.samples += clip.samples;
+  base.chunks += clip.chunks;
 
   // Durations: media time in the track's timescale, presentation time in the movie's.
   const mediaDuration = base.mediaDuration + clip.mediaDuration;
+  base.mediaDuration = mediaDuration;
   mdhd(base).write(mediaDuration);
   const movieScale = mvhd(base).timescale!;
   const mediaScale = mdhd(base).timescale!;
@@ -103,27 +100,46 @@ function mergeMoov(base: Track, clip: Track, shift: bigint): Buffer {
   return serialize(base.moov);
 }
 
+/** Add chunk offsets to the track's stco, which becomes a co64 (all of it) once an offset needs 64 bits. */
+function appendChunkOffsets(track: Track, offsets: bigint[]): void {
+  let box = child(track.stbl, "stco") ?? need(track.stbl, "co64");
+  if (box.type === "stco" && offsets.some((o) => o > 0xffffffffn)) {
+    const wide = [...chunkOffsets(track.stbl)].map((o) => { const b = Buffer.alloc(8); b.writeBigUInt64BE(o, 0); return b; });
+    const co64: Box = { type: "co64", raw: buildTable(box.raw!.subarray(0, 4), Buffer.alloc(0), wide) };
+    track.stbl.children = track.stbl.children!.map((b) => (b === box ? co64 : b));
+    box = co64;
+  }
+  const size = box.type === "co64" ? 8 : 4;
+  const rows = Buffer.alloc(size * offsets.length);
+  offsets.forEach((o, i) => { if (size === 8) rows.writeBigUInt64BE(o, 8 * i); else rows.writeUInt32BE(Number(o), 4 * i); });
+  appendRows(box, rows, offsets.length, 4);
+}
+
 
 /**
  * Append `clip` (a complete mp4 with one video track) to `target` in place. The returned undo()
  * takes the clip back out (old moov live again, what was added hidden or cut off), for a save
- * that fails after its videos were appended.
+ * that fails after its videos were appended. `known` is the layout the previous append of this
+ * file returned (mp4-layout.ts): with it, the append reads nothing of the target. It is changed
+ * by the append; the returned `layout` describes the file afterwards (until undo()).
  */
-export async function appendMp4InPlace(target: string, clip: string): Promise<{ undo(): Promise<void>; before: AppendedTiming }> {
+export async function appendMp4InPlace(target: string, clip: string, known?: Mp4Layout): Promise<{ undo(): Promise<void>; before: AppendedTiming; layout: Mp4Layout }> {
   const clipHandle = await fs.promises.open(clip, "r");
   const targetHandle = await fs.promises.open(target, "r+");
   try {
     const clipSize = (await clipHandle.stat()).size;
-    const targetSize = (await targetHandle.stat()).size;
+    const stamp = await stampOf(targetHandle);
+    const targetSize = stamp.size;
     const clipBoxes = await topLevelBoxes(clipHandle, clipSize);
     const clipTrack = describe((await readMoov(clipHandle, clipBoxes, "the clip")).moov);
-    // One pass over the box headers (a read per box: the cost that grows with the file).
-    const targetBoxes = await topLevelBoxes(targetHandle, targetSize);
-    const base = describe((await readMoov(targetHandle, targetBoxes, "the target")).moov);
+    // Reading the target's layout costs a read per box and its whole moov: done once per file.
+    const layout = known && sameStamp(known.stamp, stamp) ? known : await readLayout(targetHandle, stamp, "the target");
+    const base = layout.track;
     const { offsets, sizes, descriptionIndex } = sampleLayout(clipTrack);
     assertAppendable(base, clipTrack);
 
-    const boxes = await mergeFreeBoxes(targetHandle, targetBoxes);
+    // `boxes` follows every box this append writes, to become the layout of the result.
+    const boxes = await mergeFreeBoxes(targetHandle, layout.boxes);
     const zone = zoneOf(boxes);
     let fileEnd = targetSize;
     // The clip's media: runs of its samples fill holes outside the zone, the rest goes at the end.
@@ -139,12 +155,20 @@ export async function appendMp4InPlace(target: string, clip: string): Promise<{ 
       if (!piece.hole) await padBefore(targetHandle, fileEnd, piece.at);
       // Last: the header that turns the free bytes (or the zeros past the end) into an mdat.
       await targetHandle.write(boxHeader(piece.bytes + 8, "mdat"), 0, 8, piece.at);
-      if (!piece.hole) fileEnd = piece.at + 8 + piece.bytes;
+      const mdat = topBox("mdat", piece.at, piece.bytes + 8);
+      if (piece.hole) {
+        replaceBox(boxes, piece.hole, rest > 0 ? [mdat, topBox("free", piece.at + 8 + piece.bytes, rest)] : [mdat]);
+      } else {
+        if (piece.at > fileEnd) boxes.push(topBox("free", fileEnd, piece.at - fileEnd));
+        boxes.push(mdat);
+        fileEnd = piece.at + 8 + piece.bytes;
+      }
     }
     setChunks(clipTrack, pieces.map((p) => ({ offset: p.at + 8, samples: p.count })), descriptionIndex);
 
-    const before: AppendedTiming = { frames: base.samples, ticks: sttsTicks(base), timescale: durationField(need(need(base.trak, "mdia"), "mdhd")).timescale! };
-    const moovBytes = mergeMoov(base, clipTrack, 0n);
+    const before: AppendedTiming = { frames: base.samples, ticks: layout.ticks, timescale: durationField(need(need(base.trak, "mdia"), "mdhd")).timescale! };
+    const clipTicks = sttsTicks(need(clipTrack.stbl, "stts").raw!);
+    const moovBytes = mergeMoov(base, clipTrack);
     const place = placeMoov(zone, moovBytes.length, fileEnd);
     const live = zone.live;
     let moovAt: number;
@@ -155,6 +179,7 @@ export async function appendMp4InPlace(target: string, clip: string): Promise<{ 
       await targetHandle.sync();
       await writeU32(targetHandle, place.free.offset, place.free.size - moovBytes.length);
       await switchToFree(targetHandle, live.offset);
+      replaceBox(boxes, place.free, [topBox("free", place.free.offset, place.free.size - moovBytes.length), topBox("moov", moovAt, moovBytes.length)]);
     } else if (place.kind === "zone-start") {
       moovAt = place.at;
       await targetHandle.write(moovBytes, 8, moovBytes.length - 8, moovAt + 8);
@@ -164,6 +189,8 @@ export async function appendMp4InPlace(target: string, clip: string): Promise<{ 
       // The switch: this moov now comes first, and players use the first moov of a file.
       await targetHandle.write(moovBytes, 0, 8, moovAt);
       await switchToFree(targetHandle, live.offset);
+      const moov = topBox("moov", moovAt, moovBytes.length);
+      replaceBox(boxes, place.free, rest > 0 ? [moov, topBox("free", moovAt + moovBytes.length, rest)] : [moov]);
     } else {
       moovAt = endBoxOffset(fileEnd);
       await targetHandle.write(moovBytes, 8, moovBytes.length - 8, moovAt + 8);
@@ -173,10 +200,15 @@ export async function appendMp4InPlace(target: string, clip: string): Promise<{ 
       await targetHandle.sync();
       await targetHandle.write(moovBytes, 0, 8, moovAt);
       await switchToFree(targetHandle, live.offset);
+      if (moovAt > fileEnd) boxes.push(topBox("free", fileEnd, moovAt - fileEnd));
+      boxes.push(topBox("moov", moovAt, moovBytes.length), topBox("free", moovAt + moovBytes.length, place.reserve));
     }
+    replaceBox(boxes, live, [{ ...live, type: "free" }]);
     await targetHandle.sync();
+    const after: Mp4Layout = { boxes, track: base, ticks: layout.ticks + clipTicks, stamp: await stampOf(targetHandle) };
     return {
       before,
+      layout: after,
       undo: async () => {
         const handle = await fs.promises.open(target, "r+");
         try {
@@ -199,10 +231,6 @@ export async function appendMp4InPlace(target: string, clip: string): Promise<{ 
 
 /** What the target held before the append: its frames and their summed durations (stts), in its media timescale. */
 export interface AppendedTiming { frames: number; ticks: number; timescale: number }
-
-function sttsTicks(track: Track): number {
-  return tableRows(need(track.stbl, "stts").raw!, 0, 8).reduce((n, r) => n + r.readUInt32BE(0) * r.readUInt32BE(4), 0);
-}
 
 /** Samples [first, first + count) of the clip, written as one mdat at `at` (in `hole`, or at the end). */
 interface Piece { at: number; hole: TopBox | undefined; first: number; count: number; bytes: number }

@@ -59,12 +59,25 @@ export function parseBoxes(buf: Buffer): Box[] {
   return out;
 }
 
+/** The box's bytes, written into one buffer (a moov of a long file is copied once, not once per level). */
 export function serialize(box: Box): Buffer {
-  const body = box.children ? Buffer.concat(box.children.map(serialize)) : box.raw!;
-  const header = Buffer.alloc(8);
-  header.writeUInt32BE(body.length + 8, 0);
-  header.write(box.type, 4, "latin1");
-  return Buffer.concat([header, body]);
+  const out = Buffer.allocUnsafe(boxSize(box));
+  writeBox(box, out, 0);
+  return out;
+}
+
+function boxSize(box: Box): number {
+  return 8 + (box.children ? box.children.reduce((n, c) => n + boxSize(c), 0) : box.raw!.length);
+}
+
+function writeBox(box: Box, out: Buffer, at: number): number {
+  const start = at;
+  out.write(box.type, at + 4, "latin1");
+  at += 8;
+  if (box.children) for (const c of box.children) at = writeBox(c, out, at);
+  else at += box.raw!.copy(out, at);
+  out.writeUInt32BE(at - start, start);
+  return at;
 }
 
 export const child = (box: Box, type: string): Box | undefined => box.children?.find((c) => c.type === type);
