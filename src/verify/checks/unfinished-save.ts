@@ -23,7 +23,7 @@ export function reportUnfinishedSave(ctx: VerifyContext): void {
   const save = ctx.pendingSave;
   if (!save) return;
   const file = path.join(ctx.root, SAVE_JOURNAL_PATH);
-  const committed = `verify checked the ${save.episodeIndex} episodes meta/info.json counts`;
+  const committed = `verify checked the ${save.episodeIndex} episode${save.episodeIndex === 1 ? "" : "s"} meta/info.json counts`;
   // In progress only if the process that wrote the journal holds the writer lock (repair, say, may hold it meanwhile).
   const writer = ctx.files.traffic() ? undefined : writerLockHolder(ctx.root);
   if (writer === save.pid) {
