@@ -20,6 +20,9 @@ import { parseTasksTable } from "./tasks.js";
 import { decodeFrame, findFfmpeg } from "./video/index.js";
 import { decodePng } from "./png.js";
 import { parsePythonJson } from "./python-json.js";
+import { committedEpisodes, committedStatsText, committedTasks, pendingSave } from "./committed-view.js";
+import type { SaveJournal } from "./save-journal.js";
+import { readSaveJournal } from "./save-journal.js";
 
 export interface OpenDatasetOptions {
   /** Parent folder of `repo_id` (LeRobot's `--root`); without it a repo id resolves under HF_LEROBOT_HOME. */
@@ -53,9 +56,11 @@ export interface DecodedFrame {
 export async function openDataset(rootOrRepoId: string, options: OpenDatasetOptions = {}): Promise<LeRobotDataset> {
   const root = resolveDatasetRoot(rootOrRepoId, { root: options.root, exists: (p) => fs.existsSync(p) });
   const info = await loadInfo(root);
-  const tasks = await loadTasks(root);
-  const records = await loadEpisodes(root);
-  const stats = await loadStats(root);
+  // The dataset info.json commits: what an unfinished save left past it is left out.
+  const save = pendingSave(await readSaveJournal(root), info);
+  const tasks = committedTasks(await loadTasks(root), save).tasks;
+  const records = committedEpisodes(await loadEpisodes(root), save, info.data_path).episodes;
+  const stats = await loadStats(root, save);
   return new LeRobotDataset(root, info, tasks, records, stats);
 }
 
@@ -361,11 +366,12 @@ async function loadEpisodes(root: string): Promise<EpisodeRecord[]> {
   return records;
 }
 
-async function loadStats(root: string): Promise<DatasetStats | undefined> {
+async function loadStats(root: string, save: SaveJournal | undefined): Promise<DatasetStats | undefined> {
   const file = path.join(root, STATS_PATH);
   if (!fs.existsSync(file)) return undefined;
   try {
-    return parseStats(parsePythonJson(await fs.promises.readFile(file, "utf8")));
+    const { text } = committedStatsText(await fs.promises.readFile(file, "utf8"), save);
+    return text === undefined ? undefined : parseStats(parsePythonJson(text));
   } catch (error) {
     throw new DatasetError(`${file}: ${(error as Error).message}`, { file, cause: error });
   }

@@ -1,10 +1,12 @@
 /**
- * Before a resumed writer goes on: put the dataset back to what info.json (the commit point)
- * says, dropping what a save killed before its commit left behind. A save switches its files
- * in order (mp4s, tasks, data, episodes metadata, stats.json, info.json), so a kill can leave
- * mp4 frames, tasks, data rows, episode rows and stats past the committed ones; each is cut back
- * here. Every change is a rename of a fully written file (or a removal), and trimming is
- * idempotent, so a kill during the trim is fixed by the next resume.
+ * Before a resumed writer goes on (and when repair tidies an unfinished save): put the dataset
+ * back to what info.json (the commit point) says, dropping what a save killed before its commit
+ * left behind. A save appends its mp4 clips, then switches its files in order (its journal,
+ * tasks, data, stats.json, episodes metadata, info.json), so a kill can leave mp4 frames, tasks,
+ * data rows, episode rows and stats past the committed ones; each is cut back here, stats.json
+ * to the copy the journal kept, and the journal goes last. Every change is a rename of a fully
+ * written file (or a removal), and trimming is idempotent, so a kill during the trim is fixed by
+ * the next resume.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -19,6 +21,8 @@ import { listEpisodesFiles } from "./reader.js";
 import { aggregateStats, statsToPythonJson } from "./stats.js";
 import { buildTasksTable, parseTasksTable } from "./tasks.js";
 import { writeFileAtomic } from "./atomic.js";
+import { committedStatsText, pendingSave } from "./committed-view.js";
+import { SAVE_JOURNAL_PATH, readSaveJournal, removeSaveJournal } from "./save-journal.js";
 import { topLevelBoxes } from "./video/mp4-boxes.js";
 import { spliceMp4 } from "./video/mp4-splice.js";
 import { probeMp4 } from "./video/probe.js";
@@ -26,6 +30,7 @@ import { probeMp4 } from "./video/probe.js";
 /** Trim the dataset at `root` to `info`; returns what was changed (relative paths and why). */
 export async function trimToCommitted(root: string, info: DatasetInfo): Promise<string[]> {
   const changes: string[] = [];
+  const save = pendingSave(await readSaveJournal(root), info);
   const committed = await trimEpisodes(root, info, changes);
   await trimTasks(root, info, changes);
   if (committed.length > 0) {
@@ -40,10 +45,24 @@ export async function trimToCommitted(root: string, info: DatasetInfo): Promise<
       }
     }
   }
-  // stats.json may already count the dropped episode; rebuild it from the committed ones.
-  if (changes.length > 0 && committed.length > 0) {
-    await writeFileAtomic(path.join(root, STATS_PATH), statsToPythonJson(aggregateStats(committed.map((e) => e.stats))));
+  // stats.json may already count the dropped episode: put back the one the save's journal kept,
+  // byte for byte, or else rebuild it from the committed episodes.
+  const statsFile = path.join(root, STATS_PATH);
+  const stats = committedStatsText(await fs.promises.readFile(statsFile, "utf8").catch(() => undefined), save);
+  if (stats.pending && stats.text !== undefined) {
+    await writeFileAtomic(statsFile, stats.text);
+    changes.push(`${STATS_PATH}: put back as it was before the unfinished save`);
+  } else if (stats.pending) {
+    await fs.promises.rm(statsFile, { force: true });
+    changes.push(`${STATS_PATH}: removed (written by the unfinished first save)`);
+  } else if (changes.length > 0 && committed.length > 0) {
+    await writeFileAtomic(statsFile, statsToPythonJson(aggregateStats(committed.map((e) => e.stats))));
     changes.push(`${STATS_PATH}: recomputed from the ${committed.length} committed episodes`);
+  }
+  // Last: until everything above is done, a resume killed midway finds the journal again.
+  if (fs.existsSync(path.join(root, SAVE_JOURNAL_PATH))) {
+    await removeSaveJournal(root);
+    changes.push(`${SAVE_JOURNAL_PATH}: removed${save ? ` (the unfinished save of episode ${save.episodeIndex})` : ""}`);
   }
   return changes;
 }

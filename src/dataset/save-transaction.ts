@@ -4,8 +4,10 @@
  *
  * Each step stages its bytes where no reader looks (beside the file, or past the end of a
  * parquet file whose footer still describes the old rows) and exposes them with one system call
- * (a rename, a truncate). The switches run in the order the steps were added, info.json (the
- * commit point) last; if any staging or switch fails, every step is put back, newest first.
+ * (a rename, a truncate). The switches run in the order the steps were added: the save journal
+ * first (save-journal.ts: it names what the others put past info.json until info.json counts it),
+ * info.json (the commit point) last; if any staging or switch fails, every step is put back,
+ * newest first, the journal last.
  */
 
 export interface SaveStep {

@@ -33,6 +33,7 @@ import { stageFileAtomic, writeFileAtomic } from "./atomic.js";
 import type { SaveStep } from "./save-transaction.js";
 import { SaveTransaction } from "./save-transaction.js";
 import { trimToCommitted } from "./resume-trim.js";
+import { removeSaveJournal, sha256, stageSaveJournal } from "./save-journal.js";
 import { acquireWriterLock, releaseWriterLock } from "./lock.js";
 import type { FfmpegInfo } from "./video/index.js";
 import type { Mp4Layout, ResolvedEncoderSettings, VideoEncoderSettings } from "./video/index.js";
@@ -429,19 +430,44 @@ export class DatasetWriter {
 
     const metadata = lap();
 
-    // Stage every file where no reader looks yet, then switch them with one system call each
-    // (tasks, data, episodes, stats, info.json: the commit point, last). Until then the dataset
-    // is the old one: the mp4 frames appended above belong to no episode, which verify only warns about.
+    // Stage every file where no reader looks yet, then switch them with one system call each:
+    // the save journal, tasks, data, stats.json, the episodes metadata, info.json (the commit
+    // point) last; then remove the journal. Python LeRobot v0.6.1 reads each state between as
+    // the committed dataset as nearly as separate files allow: LeRobotDataset sizes itself by
+    // info.json (lerobot_dataset.py __len__ -> meta.total_frames) and reaches rows, episode rows
+    // and tasks by position (dataset_reader.py DatasetReader.get_item: hf_dataset[idx],
+    // meta.episodes[ep_idx], tasks.iloc[task_index]), so tasks and rows past info.json's totals
+    // are never read. Two files it reads whole cannot switch together with info.json: stats.json
+    // (io_utils.py load_stats) and meta/episodes, whose every row lerobot_train.py's
+    // EpisodeAwareSampler samples from. The episodes go last before info.json, so a training run
+    // could pick up this (complete) episode only during that one system call; stats.json just
+    // before them, so for one more it already counts this episode (LeRobot's own save_episode
+    // writes info.json first and stats after). info.json cannot go before the episodes: with the
+    // episode counted and its row missing, DatasetReader._check_cached_episodes_sufficient raises
+    // (get_video_file_path: episode index out of range) and the dataset does not load. Our
+    // readers and verify see the committed dataset throughout, through the journal
+    // (committed-view.ts); the mp4 frames appended above belong to no episode until info.json
+    // counts it, which verify only warns about. docs/ARCHITECTURE.md "Crash safety".
+    const statsText = statsToPythonJson(stats);
+    const rel = (template: string, cursor: FileCursor) => formatTemplate(template, { chunk_index: cursor.chunk, file_index: cursor.file });
+    transaction.add(await stageSaveJournal(this.root, {
+      episodeIndex, fromIndex, length, totalTasks: this.info.total_tasks, newTasks,
+      dataFile: rel(this.info.data_path, this.dataCursor), episodesFile: rel(EPISODES_PATH, this.metaCursor),
+      committedStats: await fs.promises.readFile(path.join(this.root, STATS_PATH), "utf8").catch(() => null),
+      savedStatsSha256: sha256(statsText), pid: process.pid,
+    }));
     if (newTasks.length > 0 || !fs.existsSync(path.join(this.root, TASKS_PATH))) {
       transaction.add(await stageReplacement(path.join(this.root, TASKS_PATH), encodeParquet(buildTasksTable(tasks))));
     }
     const dataPiece = await dataFile.stage(episodeBytes);
     transaction.add(dataPiece.step);
+    transaction.add(await stageReplacement(path.join(this.root, STATS_PATH), statsText));
     const metaPiece = await metaFile.stage(metaBytes, metaKeep);
     transaction.add(metaPiece.step);
-    transaction.add(await stageReplacement(path.join(this.root, STATS_PATH), statsToPythonJson(stats)));
     transaction.add(await stageReplacement(path.join(this.root, INFO_PATH), toPythonJson(info)));
     await transaction.commitAll();
+    // Committed: the journal is inert now (info.json counts the episode), so failing to remove it harms nothing.
+    await removeSaveJournal(this.root).catch(() => {});
 
     // Only now, with everything on disk, move the in-memory state forward.
     for (const [camera, cursor] of videoCursors) camera.cursor = cursor;

@@ -27,6 +27,7 @@ import { REPAIR_REPORT_SCHEMA_ID } from "./repair/report.js";
 import { planStats } from "./repair/stats.js";
 import { planTotals } from "./repair/totals.js";
 import type { PlanInput, RepairChange, RepairPhase, RepairProgress, RepairStep, RepairUnfixed } from "./repair/types.js";
+import { planUnfinishedSave } from "./repair/unfinished-save.js";
 import { planUnreferenced } from "./repair/unreferenced.js";
 
 export type { RepairReport } from "./repair/report.js";
@@ -68,7 +69,22 @@ export async function repairDataset(pathOrRepoId: string, options: RepairOptions
 async function repairLocked(root: string, options: RepairOptions, dryRun: boolean): Promise<RepairReport> {
   const progress = (phase: RepairPhase, done: number, total: number) => options.onProgress?.({ phase, done, total });
   const verifyOptions = { deep: !!options.deep };
-  const before = await verifyDataset(root, { ...verifyOptions, maxFindingsPerCheck: Infinity, onProgress: (p) => progress("verify", p.done, p.total) });
+  const found = await verifyDataset(root, { ...verifyOptions, maxFindingsPerCheck: Infinity, onProgress: (p) => progress("verify", p.done, p.total) });
+  // A save killed before its commit goes first, as recording on would drop it; the rest is planned from what remains.
+  const done: RepairStep[] = [];
+  const refused: RepairUnfixed[] = [];
+  let before = found;
+  const unfinished = planUnfinishedSave(root, found.findings);
+  if (unfinished && dryRun) done.push(unfinished);
+  else if (unfinished) {
+    try {
+      await unfinished.apply();
+      done.push(unfinished);
+      before = await verifyDataset(root, { ...verifyOptions, maxFindingsPerCheck: Infinity, onProgress: (p) => progress("verify", p.done, p.total) });
+    } catch (error) {
+      refused.push({ check: unfinished.check, file: unfinished.file, why: `not changed: ${(error as Error).message.split("\n")[0]}` });
+    }
+  }
   const input: PlanInput = {
     root, report: before, findings: before.findings,
     metadata: await loadTrustedMetadata(root, before, before.findings),
@@ -78,9 +94,8 @@ async function repairLocked(root: string, options: RepairOptions, dryRun: boolea
   // Rows and videos first, then stats.json, then info.json (which counts them), removals last.
   const plans = [await planDataTails(input), await planEditLists(input), await planStats(input), planTotals(input), planUnreferenced(input)];
   const steps = plans.flatMap((p) => p.steps);
-  const refused = plans.flatMap((p) => p.refused);
+  refused.push(...plans.flatMap((p) => p.refused));
 
-  const done: RepairStep[] = [];
   if (dryRun) done.push(...steps);
   else {
     for (const [i, step] of steps.entries()) {
@@ -105,7 +120,7 @@ async function repairLocked(root: string, options: RepairOptions, dryRun: boolea
     options: { dryRun, removeUnreferenced: !!options.removeUnreferenced, deep: !!options.deep },
     changed: done.map(({ check, file, what }): RepairChange => ({ check, file, what })),
     unfixed: unfixedList(refused, remaining),
-    before: { errors: before.summary.errors, warnings: before.summary.warnings },
+    before: { errors: found.summary.errors, warnings: found.summary.warnings },
     after: { errors: after.summary.errors, warnings: after.summary.warnings },
     valid: after.summary.errors === 0,
     findings: limitPerCheck(after.findings),

@@ -23,6 +23,7 @@ const RERECORD = "re-record or drop the episode (e.g. LeRobot's `lerobot-edit-da
 
 export const CHECKS = {
   "dataset.empty": error("the dataset has episodes", "record at least one episode; LeRobot cannot load an empty dataset"),
+  "dataset.unfinished_save": warning("no save is unfinished", "a recording killed while saving left its episode past what info.json counts (the other checks and LeRobot read only the committed episodes, though LeRobot's stats.json may already count it): `lerobot-ts repair <dataset>`, or recording on with --resume=true, drops it; if a recording is still saving, wait for it"),
 
   "info.missing": error("meta/info.json exists", "every LeRobot dataset has meta/info.json; copy the whole dataset folder"),
   "info.unreadable": error("meta/info.json can be read", "check the file's permissions and that it is a file"),

@@ -9,6 +9,7 @@ import type * as arrow from "apache-arrow";
 import type { EpisodeRecord } from "../dataset/episodes.js";
 import type { DatasetFiles, FileKind } from "../dataset/files.js";
 import type { DatasetInfo } from "../dataset/info.js";
+import type { SaveJournal } from "../dataset/save-journal.js";
 import type { ParquetFileMetadata } from "../dataset/parquet.js";
 import { MissingFooterError, readParquet, readParquetMetadata } from "../dataset/parquet.js";
 import type { ReadParquetOptions } from "../dataset/parquet.js";
@@ -65,6 +66,13 @@ export class VerifyContext {
   readonly referenced = new Set<string>();
   /** Groups that did not run, with the reason. */
   readonly skipped = new Map<CheckGroup, string>();
+  /**
+   * The journal of a save info.json has not committed (dataset/save-journal.ts): the checks
+   * leave out exactly what it put past info.json (dataset/committed-view.ts) and say what in
+   * `pendingParts`, which checks/unfinished-save.ts reports once.
+   */
+  pendingSave: SaveJournal | undefined;
+  readonly pendingParts: string[] = [];
 
   constructor(
     readonly files: DatasetFiles,

@@ -26,6 +26,7 @@ import { checkQuality } from "./checks/quality.js";
 import { checkStats } from "./checks/stats.js";
 import { checkTasks, checkUnusedTasks } from "./checks/tasks.js";
 import { checkTotals } from "./checks/totals.js";
+import { loadUnfinishedSave, reportUnfinishedSave } from "./checks/unfinished-save.js";
 import type { VideoFile } from "./checks/videos.js";
 import { checkVideos } from "./checks/videos.js";
 import type { VerifyGroupResult, VerifyReport } from "./report.js";
@@ -66,6 +67,7 @@ export async function verifyDataset(pathOrRepoId: string, options: VerifyDataset
 
   await run("info", () => checkInfo(ctx));
   if (ctx.info) {
+    await loadUnfinishedSave(ctx);
     await run("tasks", () => checkTasks(ctx));
     await run("episodes", () => checkEpisodes(ctx));
     await run("info", () => checkTotals(ctx));
@@ -76,6 +78,7 @@ export async function verifyDataset(pathOrRepoId: string, options: VerifyDataset
     else await run("videos", async () => { videos = await checkVideos(ctx); });
     await run("stats", () => checkStats(ctx));
     await run("files", () => checkFiles(ctx));
+    reportUnfinishedSave(ctx);
     await run("quality", () => checkQuality(ctx));
     if (!options.deep) ctx.skipped.set("deep", "run with --deep to decode every frame");
     else if (options.skipVideos) ctx.skipped.set("deep", "--skip-videos");

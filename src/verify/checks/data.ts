@@ -5,6 +5,7 @@
  */
 import type { ColumnValues } from "../../dataset/columns.js";
 import { columnValues } from "../../dataset/columns.js";
+import { isPendingRun } from "../../dataset/committed-view.js";
 import type { EpisodeRecord } from "../../dataset/episodes.js";
 import type { DatasetInfo } from "../../dataset/info.js";
 import { DEFAULT_FEATURES } from "../../dataset/info.js";
@@ -91,6 +92,11 @@ async function checkDataFile(ctx: VerifyContext, info: DatasetInfo, file: string
     const record = byIndex.get(run.episode);
     const at = { file, episode: run.episode, row: run.start };
     if (!record || ctx.dataFile(record.dataChunkIndex, record.dataFileIndex) !== file) {
+      const pending = { file: ctx.rel(file), episodeIndex: run.episode, firstIndex: Number(index[run.start]), rows: run.end - run.start, atEnd: run.end === table.numRows };
+      if (!record && isPendingRun(ctx.pendingSave, pending)) {
+        ctx.pendingParts.push(`${pending.rows} rows in ${pending.file}`);
+        continue;
+      }
       if (Number(index[run.start]) >= totalFrames || !record) {
         ctx.add("data.unreferenced_rows", `rows ${run.start}..${run.end - 1} (episode_index ${run.episode}) belong to no episode in the metadata`, at);
       } else {

@@ -1,6 +1,7 @@
 /** meta/episodes/*.parquet: readable, LeRobot's columns, episodes in order with contiguous index ranges. */
 import path from "node:path";
 import type { EpisodeRecord } from "../../dataset/episodes.js";
+import { committedEpisodes } from "../../dataset/committed-view.js";
 import { parseEpisodesTable } from "../../dataset/episodes.js";
 import { videoKeys } from "../../dataset/info.js";
 import type { VerifyContext } from "../context.js";
@@ -43,8 +44,10 @@ export async function checkEpisodes(ctx: VerifyContext): Promise<void> {
     }
     records.push(...rows);
   }
-  ctx.episodes = records;
-  checkOrder(ctx, records);
+  const committed = committedEpisodes(records, ctx.pendingSave, ctx.info?.data_path ?? "");
+  if (committed.pending) ctx.pendingParts.push(`its row in ${ctx.pendingSave!.episodesFile}`);
+  ctx.episodes = committed.episodes;
+  checkOrder(ctx, committed.episodes);
 }
 
 interface EpisodesFile { file: string; chunk: number; fileIndex: number }

@@ -12,6 +12,7 @@ import { flatten } from "../../dataset/stats/types.js";
 import type { VerifyContext } from "../context.js";
 import { describeKind, shortError } from "../context.js";
 import { parsePythonJson } from "../../dataset/python-json.js";
+import { committedStatsText } from "../../dataset/committed-view.js";
 
 const REQUIRED = ["min", "max", "mean", "std"] as const;
 const QUANTILES = ["q01", "q10", "q50", "q90", "q99"] as const;
@@ -50,7 +51,13 @@ async function readStatsJson(ctx: VerifyContext, file: string): Promise<Record<s
   }
   let json: unknown;
   try {
-    json = parsePythonJson(await ctx.files.readText(file));
+    const { text, pending } = committedStatsText(await ctx.files.readText(file), ctx.pendingSave);
+    if (pending) ctx.pendingParts.push(`${STATS_PATH} (which already counts it)`);
+    if (text === undefined) {
+      ctx.add("stats.missing", `${STATS_PATH} was written by the unfinished save; before it there was none`, { file });
+      return undefined;
+    }
+    json = parsePythonJson(text);
   } catch (error) {
     ctx.add("stats.unreadable", `${STATS_PATH} is not valid JSON: ${shortError(error)}`, { file });
     return undefined;

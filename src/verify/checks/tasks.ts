@@ -1,5 +1,6 @@
 /** meta/tasks.parquet: readable, the pandas index LeRobot relies on, task_index 0..n-1, unique texts. */
 import path from "node:path";
+import { committedTasks } from "../../dataset/committed-view.js";
 import { TASKS_PATH } from "../../dataset/info.js";
 import type { VerifyContext } from "../context.js";
 
@@ -52,7 +53,9 @@ export async function checkTasks(ctx: VerifyContext): Promise<void> {
     else rowOf.set(t, row);
     tasks.push(t);
   }
-  ctx.tasks = tasks;
+  const committed = committedTasks(tasks, ctx.pendingSave);
+  if (committed.pending > 0) ctx.pendingParts.push(`${committed.pending} task${committed.pending > 1 ? "s" : ""} in ${TASKS_PATH}`);
+  ctx.tasks = committed.tasks;
 }
 
 /** After the data pass: tasks no episode uses. */
