@@ -15,15 +15,6 @@ const INDEX = path.join(import.meta.dirname, "..", "src", "index.ts");
 const NOT_YET_DOCUMENTED = new Set([
   // src/dataset/writer.ts
   "DatasetWriter", "DatasetWriterOptions", "ResumeOptions", "SavedEpisode",
-  // src/dataset/reader.ts
-  "LeRobotDataset", "OpenDatasetOptions", "EpisodeInfo", "EpisodeCameraFile", "DecodedFrame",
-  // src/dataset/video/encoder-settings.ts
-  "CodecOptionValue",
-  // src/verify/
-  "CHECKS", "CHECK_GROUPS", "CheckGroup", "CheckId", "CheckSpec", "VerifyOptions", "VerifyProgress", "formatVerifyReport",
-  "VERIFY_REPORT_SCHEMA_ID", "VerifyFinding", "VerifyGroupResult", "VerifyReport", "verifyReportSchema", "VerifyDatasetOptions",
-  // src/edit/repair.ts
-  "RepairOptions", "repairDataset",
 ]);
 
 // Internals a user never needs; each was public once through `export *`.

@@ -24,11 +24,13 @@ import { committedEpisodes, committedStatsText, committedTasks, pendingSave } fr
 import type { SaveJournal } from "./save-journal.js";
 import { readSaveJournal } from "./save-journal.js";
 
+/** Where openDataset looks for a dataset given by repo id. */
 export interface OpenDatasetOptions {
   /** Parent folder of `repo_id` (LeRobot's `--root`); without it a repo id resolves under HF_LEROBOT_HOME. */
   root?: string;
 }
 
+/** Where one camera's frames of an episode are: its mp4 (absolute path) and the time range inside it. */
 export interface EpisodeCameraFile {
   path: string;
   chunkIndex: number;
@@ -37,6 +39,7 @@ export interface EpisodeCameraFile {
   toTimestampS: number;
 }
 
+/** One episode as the reader presents it: its meta/episodes row plus the files that hold it. */
 export interface EpisodeInfo extends EpisodeRecord {
   /** Absolute path of the data parquet holding this episode's rows. */
   dataFile: string;
@@ -44,6 +47,7 @@ export interface EpisodeInfo extends EpisodeRecord {
   cameras: Record<string, EpisodeCameraFile>;
 }
 
+/** One camera frame, decoded to RGB (from the episode's mp4, or the PNG of an image feature). */
 export interface DecodedFrame {
   /** height x width x 3 RGB bytes, row-major. */
   data: Uint8Array;
@@ -53,6 +57,12 @@ export interface DecodedFrame {
   videoTimestampS?: number;
 }
 
+/**
+ * Open a local dataset: a folder, or a repo id resolved as LeRobot does ($HF_LEROBOT_HOME/<repo_id>,
+ * or `options.root`). Reads info.json, tasks, episodes metadata and stats.json; throws DatasetError
+ * naming the file when one is missing or invalid. (The public openDataset, from the hub layer, also
+ * fetches a repo id the cache lacks.)
+ */
 export async function openDataset(rootOrRepoId: string, options: OpenDatasetOptions = {}): Promise<LeRobotDataset> {
   const root = resolveDatasetRoot(rootOrRepoId, { root: options.root, exists: (p) => fs.existsSync(p) });
   const info = await loadInfo(root);
@@ -64,6 +74,14 @@ export async function openDataset(rootOrRepoId: string, options: OpenDatasetOpti
   return new LeRobotDataset(root, info, tasks, records, stats);
 }
 
+/**
+ * A LeRobot v3.0 dataset opened for reading (what openDataset resolves with). Holds info.json,
+ * the tasks, the episodes metadata and stats.json in memory; rows and frames are read on demand
+ * from the parquet and mp4 files. What a save killed before its commit left past info.json is
+ * left out (the committed view, see docs/ARCHITECTURE.md "Crash safety"), so `episodes`,
+ * `tasks` and `stats` are exactly what info.json counts. Reads throw DatasetError naming the
+ * file when one is missing or unreadable; nothing is ever written.
+ */
 export class LeRobotDataset {
   readonly episodes: EpisodeInfo[];
   private readonly byIndex = new Map<number, EpisodeInfo>();

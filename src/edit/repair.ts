@@ -35,6 +35,7 @@ export { REPAIR_REPORT_SCHEMA_ID, repairReportSchema } from "./repair/report.js"
 export type { RepairChange, RepairProgress, RepairUnfixed } from "./repair/types.js";
 export { formatRepairReport } from "./repair/format.js";
 
+/** What repairDataset may change. */
 export interface RepairOptions {
   /** Parent folder of a repo id (LeRobot's --root). */
   root?: string;
@@ -54,6 +55,17 @@ export class DatasetBusyError extends DatasetError {
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
+/**
+ * Verify a local dataset, fix what can be fixed without re-recording, and verify again.
+ * Fixes: a save killed before its commit (trimmed, as `record --resume` does), rows past the last
+ * episode, stats.json missing/unreadable/stale, info.json totals behind the files, mp4 edit lists
+ * that hide frames, and (with `removeUnreferenced`) files nothing refers to. Everything else is
+ * listed as unfixed with a reason. Holds the dataset's writer lock while it works (DatasetBusyError
+ * if a recording holds it); each file is staged and renamed into place, so a kill leaves either
+ * version. `dryRun` plans and reports without changing anything. Resolves with the report
+ * (`lerobot-ts repair --json`, schema lerobot-ts/repair@1); throws NoDatasetError when there is no
+ * dataset at the path.
+ */
 export async function repairDataset(pathOrRepoId: string, options: RepairOptions = {}): Promise<RepairReport> {
   const root = resolveDatasetRoot(pathOrRepoId, { root: options.root, exists: (p) => fs.existsSync(p) });
   assertLooksLikeDataset(root);

@@ -5,9 +5,12 @@
 
 export type Severity = "error" | "warning";
 
+/** The check groups, in the order verify runs and reports them. */
 export const CHECK_GROUPS = ["dataset", "info", "tasks", "episodes", "data", "videos", "stats", "files", "quality", "deep"] as const;
+/** One group of checks (the part before the dot of a check id). */
 export type CheckGroup = (typeof CHECK_GROUPS)[number];
 
+/** What the catalog says of one check: its severity, what it checks, and what to do about a finding. */
 export interface CheckSpec {
   severity: Severity;
   /** What this check is about, for the README's table. */
@@ -21,6 +24,10 @@ const warning = (title: string, hint: string): CheckSpec => ({ severity: "warnin
 
 const RERECORD = "re-record or drop the episode (e.g. LeRobot's `lerobot-edit-dataset --operation.type delete_episodes`)";
 
+/**
+ * Every check verify can report, by stable id (`<group>.<name>`; an id is never renamed once
+ * published, so CI gates may match on it). The README's table of checks is generated from it.
+ */
 export const CHECKS = {
   "dataset.empty": error("the dataset has episodes", "record at least one episode; LeRobot cannot load an empty dataset"),
   "dataset.unfinished_save": warning("no save is unfinished", "a recording killed while saving left its episode past what info.json counts (the other checks and LeRobot read only the committed episodes, though LeRobot's stats.json may already count it): `lerobot-ts repair <dataset>`, or recording on with --resume=true, drops it; if a recording is still saving, wait for it"),
@@ -115,6 +122,7 @@ export const CHECKS = {
   "deep.pix_fmt": error("the decoded pixel format is the one info.json declares", "set video.pix_fmt in info.json to the files' pixel format"),
 } satisfies Record<string, CheckSpec>;
 
+/** The id of a check in CHECKS, as findings report it in `check`. */
 export type CheckId = keyof typeof CHECKS;
 
 export function groupOf(id: CheckId): CheckGroup {

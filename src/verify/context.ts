@@ -22,6 +22,7 @@ import type { EpisodeSignals } from "./signals.js";
 /** LeRobot's default tolerance between a queried timestamp and a frame (LeRobotDataset tolerance_s). */
 export const TOLERANCE_S = 1e-4;
 
+/** What verify looks at and how much it reports. */
 export interface VerifyOptions {
   /** Parent folder of a repo id (LeRobot's --root). */
   root?: string;
@@ -37,6 +38,7 @@ export interface VerifyOptions {
   onProgress?: (progress: VerifyProgress) => void;
 }
 
+/** Progress of a verify run: the group running and how far it is (`done` of `total` units of that group). */
 export interface VerifyProgress {
   group: CheckGroup;
   done: number;

@@ -4,6 +4,7 @@ import type { VerifyReport } from "./report.js";
 
 const STATUS: Record<string, string> = { pass: "pass", warn: "warn", fail: "FAIL", skipped: "skip" };
 
+/** The text `lerobot-ts verify` prints for a report: one line per group, each finding with its hint, the verdict. */
 export function formatVerifyReport(report: VerifyReport): string {
   const lines: string[] = [];
   const d = report.dataset;

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { remoteTrafficSchema } from "../dataset/read-traffic.js";
 import { CHECK_GROUPS } from "./catalog.js";
 
+/** The `schema` field of every verify report: its contract's name and major version. */
 export const VERIFY_REPORT_SCHEMA_ID = "lerobot-ts/verify@1";
 
 const count = z.number().int().nonnegative();
@@ -32,6 +33,10 @@ export const groupResultSchema = z.object({
   ms: z.number().nonnegative().optional(),
 });
 
+/**
+ * The zod schema of a verify report (`lerobot-ts verify --json`); `verifyReportSchema.parse(json)`
+ * validates a report another tool produced. The JSON Schema in schemas/ is generated from it.
+ */
 export const verifyReportSchema = z.object({
   schema: z.literal(VERIFY_REPORT_SCHEMA_ID),
   tool: z.object({ name: z.literal("lerobot-ts"), version: z.string() }),
@@ -57,8 +62,11 @@ export const verifyReportSchema = z.object({
   remote: remoteTrafficSchema.optional().describe("present when the dataset was read on the Hub in place"),
 });
 
+/** One problem found: its check id, severity, message, hint, and where (file, episode, column, row) when known. */
 export type VerifyFinding = z.infer<typeof findingSchema>;
+/** One check group's outcome: pass, warn, fail or skipped (with why), and its error and warning counts. */
 export type VerifyGroupResult = z.infer<typeof groupResultSchema>;
+/** What verifyDataset resolves with and `verify --json` prints (schema lerobot-ts/verify@1). */
 export type VerifyReport = z.infer<typeof verifyReportSchema>;
 
 /**

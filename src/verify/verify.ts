@@ -32,6 +32,7 @@ import { checkVideos } from "./checks/videos.js";
 import type { VerifyGroupResult, VerifyReport } from "./report.js";
 import { VERIFY_REPORT_SCHEMA_ID } from "./report.js";
 
+/** verifyDataset's options: what to check (VerifyOptions), where the dataset is (local, Hub), and strictness. */
 export interface VerifyDatasetOptions extends VerifyOptions, Omit<DatasetPlaceOptions, "root"> {
   /** Warnings make the dataset invalid too. */
   strict?: boolean;

@@ -6,6 +6,7 @@
  */
 import { VideoError } from "../../errors.js";
 
+/** A value of an extra codec option (LeRobot's `extra_options`), passed to ffmpeg as `-<key> <value>`. */
 export type CodecOptionValue = string | number | boolean;
 
 /** What a user may set; anything left out takes the codec's default. */
