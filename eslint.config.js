@@ -1,6 +1,16 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** src/'s top-level folders; a sub-folder (dataset/video/) belongs to its layer. */
+const LAYERS = ["system", "dataset", "hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"];
+
+/** The lower layers and the layers above them, which they may not import at all. */
+const ABOVE = {
+  system: ["dataset", "hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"],
+  dataset: ["hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"],
+  hardware: ["dataset", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"],
+};
+
 export default tseslint.config(
   { ignores: ["dist/**", "dist-check/**", "node_modules/**", "scratch/**", "coverage/**"] },
   js.configs.recommended,
@@ -14,17 +24,33 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
-  // The layers of docs/ARCHITECTURE.md: the lower ones never import upward.
-  ...lowerLayer("src/system/**", ["dataset", "hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"]),
-  ...lowerLayer("src/dataset/**", ["hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"]),
-  ...lowerLayer("src/hardware/**", ["dataset", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"]),
+  // The layers of docs/ARCHITECTURE.md: the lower ones never import upward, and every layer
+  // imports another only through its index.ts. src/index.ts (no layer) and test/, bench/, scripts/
+  // are not covered.
+  ...LAYERS.map((layer) => layerRule(layer, ABOVE[layer] ?? [])),
 );
 
-/** A files pattern whose modules may not import the named top-level folders of src/. */
-function lowerLayer(files, forbidden) {
-  const group = forbidden.flatMap((layer) => [`../${layer}/*`, `../../${layer}/*`, `../../../${layer}/*`, `../${layer}/**`, `../../${layer}/**`, `../../../${layer}/**`]);
-  return [{
-    files: [files.replace("**", "**/*.ts")],
-    rules: { "no-restricted-imports": ["error", { patterns: [{ group, message: `a lower layer imports no layer above it (docs/ARCHITECTURE.md)` }] }] },
-  }];
+/**
+ * The import rule of one layer's modules: no import of the forbidden layers, and no path inside
+ * another layer but its index.js (cli, the top, has none: nothing imports it). One config object
+ * per layer, since flat config replaces, not merges, a rule's options for the same file.
+ */
+function layerRule(layer, forbidden) {
+  const alt = (names) => names.join("|");
+  const others = LAYERS.filter((other) => other !== layer && other !== "cli" && !forbidden.includes(other));
+  const noCli = layer === "cli" || forbidden.includes("cli") ? [] : ["cli"];
+  const patterns = [];
+  if (forbidden.length) {
+    patterns.push({ regex: `^(\\.\\./)+(${alt(forbidden)})/`, message: "a lower layer imports no layer above it (docs/ARCHITECTURE.md)" });
+  }
+  if (others.length) {
+    // The same layer's own files are imported directly (its index would make a cycle), so only
+    // other layers' names are matched; no sub-folder is named like a layer.
+    patterns.push({ regex: `^(\\.\\./)+(${alt(others)})/(?!index\\.js$)`, message: "import another layer through its index.js (docs/ARCHITECTURE.md)" });
+  }
+  if (noCli.length) patterns.push({ regex: "^(\\.\\./)+cli/", message: "nothing imports the cli layer (docs/ARCHITECTURE.md)" });
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: { "no-restricted-imports": ["error", { patterns }] },
+  };
 }

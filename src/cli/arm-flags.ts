@@ -7,14 +7,8 @@
  * `--robot.right_arm_config.`. The same under `--teleop.`.
  */
 import type { Command } from "commander";
-import type { CameraConfig } from "../hardware/cameras/camera.js";
-import { parseCamerasJson } from "../hardware/cameras/open-camera.js";
-import type { ArmConfig } from "../hardware/robots/arm.js";
-import { isBimanualConfig } from "../hardware/robots/arm.js";
-import type { BimanualArmConfig, SOArmSideConfig } from "../hardware/robots/bimanual.js";
-import { SIDES, bimanualCameras } from "../hardware/robots/bimanual.js";
-import type { SOArmConfig } from "../hardware/robots/so-arm.js";
-import { armType, isBimanualType } from "../hardware/robots/types.js";
+import type { CameraConfig, ArmConfig, BimanualArmConfig, SOArmSideConfig, SOArmConfig } from "../hardware/index.js";
+import { parseCamerasJson, isBimanualConfig, SIDES, bimanualCameras, armType, isBimanualType } from "../hardware/index.js";
 import { UsageError } from "./errors.js";
 import { parseBoolFlag, parseIntFlag } from "./flags.js";
 

@@ -1,6 +1,6 @@
 /** LeRobot's `--dataset.repo_id` / `--dataset.root` for commands that read a dataset (replay, calibrate-test). */
 import path from "node:path";
-import { lerobotHome } from "../dataset/paths.js";
+import { lerobotHome } from "../dataset/index.js";
 import { UsageError } from "./errors.js";
 
 /** The dataset folder: `--dataset.root` itself (as LeRobot), else $HF_LEROBOT_HOME/<repo_id>. */

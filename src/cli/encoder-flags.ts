@@ -4,8 +4,8 @@
  * DatasetRecordConfig, configs/video.py RGBEncoderConfig) and lerobot-ts's older
  * `--dataset.vcodec`, turned into the writer's encoder settings.
  */
-import type { CodecOptionValue, VideoEncoderSettings } from "../dataset/video/index.js";
-import { VIDEO_CODEC_NAMES } from "../dataset/video/index.js";
+import type { CodecOptionValue, VideoEncoderSettings } from "../dataset/index.js";
+import { VIDEO_CODEC_NAMES } from "../dataset/index.js";
 import { UsageError } from "./errors.js";
 
 /**

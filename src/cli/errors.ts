@@ -3,7 +3,7 @@
  * environment error) and one clear line for any error, never a stack trace for bad input.
  */
 import { DatasetError, FrameValidationError, VideoError } from "../errors.js";
-import { HubError, PushError } from "../hub/errors.js";
+import { HubError, PushError } from "../hub/index.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;

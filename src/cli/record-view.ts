@@ -3,7 +3,7 @@
  * loop rate, late frames per camera and the joints (leader action and follower observation),
  * redrawn in place about 5 times a second.
  */
-import type { RecordState, RecordTick } from "../processes/record.js";
+import type { RecordState, RecordTick } from "../processes/index.js";
 
 export function recordView(out: NodeJS.WriteStream, cameras: string[]): { state: (s: RecordState) => void; tick: (t: RecordTick) => void; close: () => void } {
   let state: RecordState | undefined;

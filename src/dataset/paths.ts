@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { lerobotHome } from "../system/hf-home.js";
+import { lerobotHome } from "../system/index.js";
 
 export { lerobotHome };
 

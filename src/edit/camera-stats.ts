@@ -5,12 +5,8 @@
  * sample_indices), so `count` is the number of frames sampled.
  */
 import { DatasetError } from "../errors.js";
-import { decodePng } from "../dataset/png.js";
-import type { LeRobotDataset } from "../dataset/reader.js";
-import type { CompleteFeatureStats } from "../dataset/stats.js";
-import { ImageStatsAccumulator } from "../dataset/stats.js";
-import type { FfmpegInfo } from "../dataset/video/index.js";
-import { decodeFrames, probeMp4 } from "../dataset/video/index.js";
+import { decodePng, ImageStatsAccumulator, decodeFrames, probeMp4 } from "../dataset/index.js";
+import type { LeRobotDataset, CompleteFeatureStats, FfmpegInfo } from "../dataset/index.js";
 
 /** Frame indices LeRobot samples from an episode of `length` frames (compute_stats.py sample_indices). */
 export function sampleIndices(length: number): number[] {

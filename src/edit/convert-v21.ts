@@ -12,11 +12,8 @@
  * dataset_from/to_index always agree; and the source folder is never moved or changed.
  */
 import path from "node:path";
-import type { DatasetInfo, Feature } from "../dataset/info.js";
-import { isOccupied } from "../dataset/paths.js";
-import { CODEBASE_VERSION, DEFAULT_DATA_FILES_SIZE_IN_MB, DEFAULT_DATA_PATH, DEFAULT_VIDEO_FILES_SIZE_IN_MB, DEFAULT_VIDEO_PATH, isVideoFeature } from "../dataset/info.js";
-import { findFfmpeg } from "../dataset/video/index.js";
-import type { FfmpegInfo } from "../dataset/video/index.js";
+import type { DatasetInfo, Feature, FfmpegInfo } from "../dataset/index.js";
+import { isOccupied, CODEBASE_VERSION, DEFAULT_DATA_FILES_SIZE_IN_MB, DEFAULT_DATA_PATH, DEFAULT_VIDEO_FILES_SIZE_IN_MB, DEFAULT_VIDEO_PATH, isVideoFeature, findFfmpeg } from "../dataset/index.js";
 import { imageEpisodeStats, videoEpisodeStats } from "./camera-stats.js";
 import type { CopyEpisodesOptions, CopyProgress } from "./copy-episodes.js";
 import { copyEpisodes } from "./copy-episodes.js";

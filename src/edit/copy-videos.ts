@@ -9,15 +9,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DatasetError } from "../errors.js";
-import type { EpisodeVideoLocation } from "../dataset/episodes.js";
-import type { DatasetInfo } from "../dataset/info.js";
-import { formatTemplate, nextChunkFile, resolveInside } from "../dataset/paths.js";
-import { decodePng } from "../dataset/png.js";
-import type { LeRobotDataset } from "../dataset/reader.js";
-import type { FfmpegInfo, Mp4Info, ResolvedEncoderSettings } from "../dataset/video/index.js";
-import { EpisodeVideoEncoder, decodeFrames, probeMp4 } from "../dataset/video/index.js";
-import { Mp4LayoutError } from "../dataset/video/mp4-boxes.js";
-import { spliceMp4 } from "../dataset/video/mp4-splice.js";
+import type { EpisodeVideoLocation, DatasetInfo, LeRobotDataset, FfmpegInfo, Mp4Info, ResolvedEncoderSettings } from "../dataset/index.js";
+import { formatTemplate, nextChunkFile, resolveInside, decodePng, EpisodeVideoEncoder, decodeFrames, probeMp4, Mp4LayoutError, spliceMp4 } from "../dataset/index.js";
 
 const MIB = 1024 * 1024;
 

@@ -5,10 +5,8 @@
  * LeRobot's merge and delete have shipped bugs that moved video frames between episodes; here
  * every copied episode keeps its own frames, checked by the tests frame by frame.
  */
-import type { DatasetInfo, Feature } from "../dataset/info.js";
-import { DEFAULT_FEATURES, videoInfoOf, videoKeys } from "../dataset/info.js";
-import { ENCODER_INFO_KEYS, findFfmpeg } from "../dataset/video/index.js";
-import type { LeRobotDataset } from "../dataset/reader.js";
+import type { DatasetInfo, Feature, LeRobotDataset } from "../dataset/index.js";
+import { DEFAULT_FEATURES, videoInfoOf, videoKeys, ENCODER_INFO_KEYS, findFfmpeg } from "../dataset/index.js";
 import { EditError } from "./errors.js";
 import type { CopyEpisodesOptions, CopyResult } from "./copy-episodes.js";
 import { copyEpisodes } from "./copy-episodes.js";

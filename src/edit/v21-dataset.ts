@@ -13,15 +13,8 @@ import path from "node:path";
 import type * as arrow from "apache-arrow";
 import { z } from "zod";
 import { DatasetError } from "../errors.js";
-import type { EpisodeRecord, EpisodeVideoLocation } from "../dataset/episodes.js";
-import type { DatasetInfo } from "../dataset/info.js";
-import { INFO_PATH, featureSchema, videoKeys } from "../dataset/info.js";
-import { readParquet, readParquetMetadata } from "../dataset/parquet.js";
-import { formatTemplate, resolveInside } from "../dataset/paths.js";
-import { parsePythonJson } from "../dataset/python-json.js";
-import { LeRobotDataset } from "../dataset/reader.js";
-import type { DatasetStats, FeatureStats } from "../dataset/stats.js";
-import { parseStats } from "../dataset/stats.js";
+import type { EpisodeRecord, EpisodeVideoLocation, DatasetInfo, DatasetStats, FeatureStats } from "../dataset/index.js";
+import { INFO_PATH, featureSchema, videoKeys, readParquet, readParquetMetadata, formatTemplate, resolveInside, parsePythonJson, LeRobotDataset, parseStats } from "../dataset/index.js";
 
 /** The input cannot be converted as it is (its version, a missing or malformed file): a usage error. */
 export class ConvertError extends DatasetError {

@@ -5,11 +5,8 @@
  * of every output episode are decoded from its own source episode and encoded at i/fps, so no
  * frame changes episode; the feature's info block is read back from the written files.
  */
-import type { DatasetInfo, Feature } from "../dataset/info.js";
-import { DEFAULT_VIDEO_PATH, isDepthMap, videoInfoOf, videoKeys } from "../dataset/info.js";
-import type { LeRobotDataset } from "../dataset/reader.js";
-import type { FfmpegInfo, ResolvedEncoderSettings, VideoEncoderSettings } from "../dataset/video/index.js";
-import { ENCODER_INFO_KEYS, codecFamily, encoderSettingsFromInfo, findFfmpeg, resolveEncoderSettings, resolveVideoCodec } from "../dataset/video/index.js";
+import type { DatasetInfo, Feature, LeRobotDataset, FfmpegInfo, ResolvedEncoderSettings, VideoEncoderSettings } from "../dataset/index.js";
+import { DEFAULT_VIDEO_PATH, isDepthMap, videoInfoOf, videoKeys, ENCODER_INFO_KEYS, codecFamily, encoderSettingsFromInfo, findFfmpeg, resolveEncoderSettings, resolveVideoCodec } from "../dataset/index.js";
 import type { CopyEpisodesOptions, CopyResult } from "./copy-episodes.js";
 import { copyEpisodes } from "./copy-episodes.js";
 import type { VideoTarget } from "./copy-videos.js";

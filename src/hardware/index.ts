@@ -31,3 +31,11 @@ export { normalizePosition, unnormalizePosition } from "./normalize.js";
 export type { NormMode } from "./normalize.js";
 export * from "./sim/index.js";
 export * from "./cameras/index.js";
+// For the layers above (not the public API, which src/index.ts lists).
+export { calibrationFileIn } from "./calibration.js";
+export { encodeSignMagnitude } from "./feetech/control-table.js";
+export { armPorts, checkArmsMatch } from "./robots/arm.js";
+export { SIDES, SIM_SEEDS, sideConfig } from "./robots/bimanual.js";
+export type { Side } from "./robots/bimanual.js";
+export { openInOrder } from "./robots/open-in-order.js";
+export { FULL_TURN_MOTOR, SO_MOTOR_NAMES, SO_POSITION_NAMES } from "./robots/types.js";

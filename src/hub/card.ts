@@ -7,8 +7,8 @@
  * template's text with the repo id's visualizer link and meta/info.json as the dataset structure.
  * The Hub reads the front matter for the repo's license, tags and dataset viewer.
  */
-import type { DatasetInfo } from "../dataset/info.js";
-import { toPythonJson } from "../dataset/python-json.js";
+import type { DatasetInfo } from "../dataset/index.js";
+import { toPythonJson } from "../dataset/index.js";
 
 export interface DatasetCardOptions {
   repoId: string;

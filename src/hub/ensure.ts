@@ -6,8 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { INFO_PATH } from "../dataset/info.js";
-import { resolveDatasetRoot } from "../dataset/paths.js";
+import { INFO_PATH, resolveDatasetRoot } from "../dataset/index.js";
 import { episodeFiles, pullDataset } from "./pull.js";
 import type { PullOptions, PullResult } from "./pull.js";
 import { isRepoId } from "./repo-id.js";

@@ -15,3 +15,7 @@ export type { EnsureLocalOptions } from "./ensure.js";
 export { openDataset } from "./open.js";
 export type { OpenHubDatasetOptions } from "./open.js";
 export { isRepoId } from "./repo-id.js";
+// For the layers above (not the public API, which src/index.ts lists).
+export { describeHubFailure, hubStatus } from "./errors.js";
+export { checkRepoId } from "./repo-id.js";
+export { repoSnapshot } from "./snapshot.js";

@@ -3,8 +3,8 @@
  * repo id by ensureLocalDataset, so `openDataset("user/name")` downloads a dataset the local
  * cache lacks, as LeRobotDataset("user/name") does. The reader itself never touches the network.
  */
-import { openDataset as openLocalDataset } from "../dataset/reader.js";
-import type { LeRobotDataset, OpenDatasetOptions } from "../dataset/reader.js";
+import { openDataset as openLocalDataset } from "../dataset/index.js";
+import type { LeRobotDataset, OpenDatasetOptions } from "../dataset/index.js";
 import { ensureLocalDataset } from "./ensure.js";
 import type { EnsureLocalOptions } from "./ensure.js";
 

@@ -5,7 +5,7 @@
  * versions (v2.1) must be converted; one with only newer versions needs a newer reader. A repo
  * with no version tag at all, which LeRobot refuses, is read at main here, with a note.
  */
-import { CODEBASE_VERSION } from "../dataset/info.js";
+import { CODEBASE_VERSION } from "../dataset/index.js";
 import { HubError } from "./errors.js";
 import type { RepoRefs } from "./refs.js";
 

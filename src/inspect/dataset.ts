@@ -5,14 +5,10 @@
  * A Hub dataset is described in place: its metadata files and each mp4's boxes, nothing more.
  */
 import path from "node:path";
-import type { DatasetFiles } from "../dataset/files.js";
-import type { Feature } from "../dataset/info.js";
-import { videoInfoOf, videoKeys } from "../dataset/info.js";
-import type { LeRobotDataset } from "../dataset/reader.js";
-import { openDataset } from "../dataset/reader.js";
-import { probeMp4 } from "../dataset/video/probe.js";
-import type { DatasetPlaceOptions } from "../remote/open-dataset-files.js";
-import { openDatasetFiles } from "../remote/open-dataset-files.js";
+import type { DatasetFiles, Feature, LeRobotDataset } from "../dataset/index.js";
+import { videoInfoOf, videoKeys, openDataset, probeMp4 } from "../dataset/index.js";
+import type { DatasetPlaceOptions } from "../remote/index.js";
+import { openDatasetFiles } from "../remote/index.js";
 import { loadDataset } from "./load-dataset.js";
 import type { CameraReport, DatasetReport, FileGroup } from "./report.js";
 import { INSPECT_SCHEMA_ID } from "./report.js";

@@ -3,7 +3,7 @@
  * Long cells are cut with an ellipsis; sample rows too wide for the screen are shown one
  * field per line instead.
  */
-import { formatTraffic } from "../dataset/read-traffic.js";
+import { formatTraffic } from "../dataset/index.js";
 import type { CameraReport, DatasetReport, FileGroup, InspectReport, JsonValue, ParquetReport, StatNumber } from "./report.js";
 
 /** Options of formatInspectReport. */

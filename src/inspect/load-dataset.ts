@@ -5,14 +5,8 @@
  */
 import path from "node:path";
 import { DatasetError } from "../errors.js";
-import type { EpisodeRecord } from "../dataset/episodes.js";
-import { parseEpisodesTable } from "../dataset/episodes.js";
-import type { DatasetFiles } from "../dataset/files.js";
-import type { DatasetInfo } from "../dataset/info.js";
-import { INFO_PATH, InfoVersionError, TASKS_PATH, parseInfo } from "../dataset/info.js";
-import { readParquet, readParquetMetadata } from "../dataset/parquet.js";
-import { LeRobotDataset } from "../dataset/reader.js";
-import { parseTasksTable } from "../dataset/tasks.js";
+import type { EpisodeRecord, DatasetFiles, DatasetInfo } from "../dataset/index.js";
+import { parseEpisodesTable, INFO_PATH, InfoVersionError, TASKS_PATH, parseInfo, readParquet, readParquetMetadata, LeRobotDataset, parseTasksTable } from "../dataset/index.js";
 
 export async function loadDataset(files: DatasetFiles): Promise<LeRobotDataset> {
   const info = await loadInfo(files);

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
-import { readParquet, readParquetMetadata } from "../dataset/parquet.js";
+import { readParquet, readParquetMetadata } from "../dataset/index.js";
 import { DatasetError } from "../errors.js";
 import { computeColumnStats } from "./column-stats.js";
 import type { RowRange } from "./options.js";

@@ -4,7 +4,7 @@
  * Every value is JSON-safe: int64 beyond 2^53 is a decimal string, NaN / Infinity are null.
  */
 import { z } from "zod";
-import { remoteTrafficSchema } from "../dataset/read-traffic.js";
+import { remoteTrafficSchema } from "../dataset/index.js";
 
 /** The `schema` field of every inspect report: fields may be added under @1, none removed or renamed. */
 export const INSPECT_SCHEMA_ID = "lerobot-ts/inspect@1";

@@ -11,12 +11,9 @@
  * body joint swings smoothly through most of its calibrated range, the gripper opens and closes.
  */
 import fs from "node:fs";
-import { openDataset } from "../dataset/reader.js";
-import { DatasetWriter } from "../dataset/writer.js";
-import type { ArmCalibration } from "../hardware/calibration.js";
-import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
-import { SOArm } from "../hardware/robots/so-arm.js";
-import { SO_MOTOR_NAMES, armType, lerobotRobotName } from "../hardware/robots/types.js";
+import { openDataset, DatasetWriter } from "../dataset/index.js";
+import type { ArmCalibration, ConnectArmOptions, SOArmConfig } from "../hardware/index.js";
+import { SOArm, SO_MOTOR_NAMES, armType, lerobotRobotName } from "../hardware/index.js";
 import { lifecycle, sleep } from "./lifecycle.js";
 import { PacedClock } from "./paced-clock.js";
 import type { HardwareProcess, LatenessSummary, Stopped } from "./process.js";

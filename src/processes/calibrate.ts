@@ -8,18 +8,8 @@
  * A bimanual pair (bi_so_follower / bi_so_leader) is calibrated left arm first, then right, each
  * into its own file `<id>_left.json` / `<id>_right.json` (LeRobot's BimanualMixin.calibrate).
  */
-import type { ArmCalibration } from "../hardware/calibration.js";
-import { calibrationFileIn, calibrationPath, writeCalibrationFile } from "../hardware/calibration.js";
-import { encodeSignMagnitude } from "../hardware/feetech/control-table.js";
-import type { ArmConnectOptions } from "../hardware/robots/arm.js";
-import { armPorts, isBimanualConfig } from "../hardware/robots/arm.js";
-import type { BimanualArmConfig, Side } from "../hardware/robots/bimanual.js";
-import { SIDES, SIM_SEEDS, sideConfig } from "../hardware/robots/bimanual.js";
-import type { ConnectArmOptions, SOArmConfig } from "../hardware/robots/so-arm.js";
-import { SOArm } from "../hardware/robots/so-arm.js";
-import { FULL_TURN_MOTOR, SO_MOTORS, SO_MOTOR_NAMES, checkArmType } from "../hardware/robots/types.js";
-import { isSimulatedPort } from "../hardware/robots/arm-link.js";
-import { openInOrder } from "../hardware/robots/open-in-order.js";
+import type { ArmCalibration, ArmConnectOptions, BimanualArmConfig, Side, ConnectArmOptions, SOArmConfig } from "../hardware/index.js";
+import { calibrationFileIn, calibrationPath, writeCalibrationFile, encodeSignMagnitude, armPorts, isBimanualConfig, SIDES, SIM_SEEDS, sideConfig, SOArm, FULL_TURN_MOTOR, SO_MOTORS, SO_MOTOR_NAMES, checkArmType, isSimulatedPort, openInOrder } from "../hardware/index.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { lifecycle, sleep, unlessAborted } from "./lifecycle.js";
 import { PacedClock } from "./paced-clock.js";

@@ -3,9 +3,8 @@
  * touched, the leader connected first, then the follower; a follower that fails to connect
  * leaves no leader connected.
  */
-import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
-import { checkArmsMatch, connectArm } from "../hardware/robots/arm.js";
-import { openInOrder } from "../hardware/robots/open-in-order.js";
+import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/index.js";
+import { checkArmsMatch, connectArm, openInOrder } from "../hardware/index.js";
 
 export interface ArmPairConfig {
   /** The follower. */

@@ -9,11 +9,9 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { encodePng } from "../dataset/png.js";
-import { listCameras } from "../hardware/cameras/list-cameras.js";
-import type { CameraDevice } from "../hardware/cameras/list-cameras.js";
-import { openCamera } from "../hardware/cameras/open-camera.js";
-import type { Camera, CameraConfig } from "../hardware/cameras/camera.js";
+import { encodePng } from "../dataset/index.js";
+import { listCameras, openCamera } from "../hardware/index.js";
+import type { CameraDevice, Camera, CameraConfig } from "../hardware/index.js";
 
 /** Options of findCameras(): LeRobot's find-cameras flags. */
 export interface FindCamerasOptions {

@@ -3,8 +3,8 @@
  * the arm's USB cable, list again; the port that disappeared is the arm's. The caller talks to the
  * user (onPrompt, waitForUser): this library never reads stdin.
  */
-import { listPorts as listSystemPorts } from "../hardware/ports.js";
-import type { PortInfo } from "../hardware/ports.js";
+import { listPorts as listSystemPorts } from "../hardware/index.js";
+import type { PortInfo } from "../hardware/index.js";
 import { lifecycle, sleep, unlessAborted } from "./lifecycle.js";
 import { STOPPED } from "./process.js";
 import type { HardwareProcess, Stopped } from "./process.js";

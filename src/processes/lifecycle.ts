@@ -3,7 +3,7 @@
  * failure (a lost arm included), releasing the devices and settling `result`. A process gives it
  * its work (`run`) and what to release; everything about phases and result is decided here.
  */
-import type { Arm } from "../hardware/robots/arm.js";
+import type { Arm } from "../hardware/index.js";
 import type { HardwareProcess, ProcessState } from "./process.js";
 import { deferred } from "./process.js";
 

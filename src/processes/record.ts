@@ -7,11 +7,9 @@
  * Saving runs during the reset, so the loop does not pause for it. A re-recorded take is discarded
  * whole (its video clip included) before the next take starts.
  */
-import type { Frame } from "../dataset/writer.js";
-import type { Camera, CameraConfig } from "../hardware/cameras/camera.js";
-import { CameraError } from "../hardware/cameras/camera.js";
-import type { ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
-import { SO_POSITION_NAMES } from "../hardware/robots/types.js";
+import type { Frame } from "../dataset/index.js";
+import type { Camera, CameraConfig, ArmConfig, ArmConnectOptions } from "../hardware/index.js";
+import { CameraError, SO_POSITION_NAMES } from "../hardware/index.js";
 import { connectLeaderThenFollower } from "./connect-arms.js";
 import { lifecycle } from "./lifecycle.js";
 import { PacedClock } from "./paced-clock.js";

@@ -4,10 +4,9 @@
  * The dataset's action names must be the robot's, and its units the robot's: a dataset recorded
  * in -100..100 is refused on a robot in degrees, and the reverse.
  */
-import type { LeRobotDataset } from "../dataset/reader.js";
-import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
-import { connectArm, isBimanualConfig } from "../hardware/robots/arm.js";
-import { armPositionNames, checkArmType } from "../hardware/robots/types.js";
+import type { LeRobotDataset } from "../dataset/index.js";
+import type { Arm, ArmConfig, ArmConnectOptions } from "../hardware/index.js";
+import { connectArm, isBimanualConfig, armPositionNames, checkArmType } from "../hardware/index.js";
 import { lifecycle } from "./lifecycle.js";
 import { PacedClock } from "./paced-clock.js";
 import type { HardwareProcess, LatenessSummary } from "./process.js";

@@ -4,7 +4,7 @@
  * (phase "done"). A lost arm (cable pulled, motor silent beyond retries) ends it: the follower's
  * torque is released if it can be, and `result` rejects with the error (process.ts's contract).
  */
-import type { ArmConfig, ArmConnectOptions } from "../hardware/robots/arm.js";
+import type { ArmConfig, ArmConnectOptions } from "../hardware/index.js";
 import { connectLeaderThenFollower } from "./connect-arms.js";
 import { lifecycle } from "./lifecycle.js";
 import { PacedClock } from "./paced-clock.js";

@@ -3,7 +3,7 @@
  * for a footer twice (metadata, then table), the mp4 reader for box headers next to each other,
  * and each should cost one request. Small reads are widened to MIN_FETCH bytes for the same reason.
  */
-import type { ByteSource } from "../dataset/byte-source.js";
+import type { ByteSource } from "../dataset/index.js";
 
 /** Reads smaller than this fetch this much (the box headers near the start of an mp4 share one request). */
 const MIN_FETCH = 4096;

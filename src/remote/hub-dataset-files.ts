@@ -4,16 +4,11 @@
  * but the small JSON files.
  */
 import path from "node:path";
-import type { ByteSource } from "../dataset/byte-source.js";
-import type { DatasetFiles, DirEntry, FileKind } from "../dataset/files.js";
-import { hubConfig, loginHint } from "../hub/config.js";
-import type { HubConfig } from "../hub/config.js";
-import { HubError, describeHubFailure, hubStatus } from "../hub/errors.js";
-import { checkRepoId } from "../hub/repo-id.js";
-import { repoSnapshot } from "../hub/snapshot.js";
+import type { ByteSource, DatasetFiles, DirEntry, FileKind, RemoteTraffic } from "../dataset/index.js";
+import { hubConfig, loginHint, HubError, describeHubFailure, hubStatus, checkRepoId, repoSnapshot } from "../hub/index.js";
+import type { HubConfig } from "../hub/index.js";
 import { CachedByteSource } from "./cached-source.js";
 import { HubRangeReader } from "./hub-range.js";
-import type { RemoteTraffic } from "../dataset/read-traffic.js";
 
 export interface OpenHubDatasetFilesOptions {
   /** Branch, tag or commit; default: the version tag LeRobot would read (v3.0), else main. */

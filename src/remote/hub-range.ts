@@ -3,7 +3,7 @@
  * with a Range header, following the Hub's redirect of LFS files to its CDN (fetch keeps the
  * Range header across it). Counts the body bytes received, which is what "read N bytes" reports.
  */
-import { HubError } from "../hub/errors.js";
+import { HubError } from "../hub/index.js";
 
 export interface HubRepoAt {
   endpoint: string;

@@ -4,10 +4,9 @@
  * resolves it (--root/<repo_id>, a path, or $HF_LEROBOT_HOME/<repo_id>).
  */
 import fs from "node:fs";
-import type { DatasetFiles } from "../dataset/files.js";
-import { LocalDatasetFiles } from "../dataset/files.js";
-import { resolveDatasetRoot } from "../dataset/paths.js";
-import { HubError } from "../hub/errors.js";
+import type { DatasetFiles } from "../dataset/index.js";
+import { LocalDatasetFiles, resolveDatasetRoot } from "../dataset/index.js";
+import { HubError } from "../hub/index.js";
 import { openHubDatasetFiles } from "./hub-dataset-files.js";
 
 /** Where verify and inspect read a dataset: a local folder, or with `remote` the Hub in place. */

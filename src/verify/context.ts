@@ -6,14 +6,8 @@
  */
 import path from "node:path";
 import type * as arrow from "apache-arrow";
-import type { EpisodeRecord } from "../dataset/episodes.js";
-import type { DatasetFiles, FileKind } from "../dataset/files.js";
-import type { DatasetInfo } from "../dataset/info.js";
-import type { SaveJournal } from "../dataset/save-journal.js";
-import type { ParquetFileMetadata } from "../dataset/parquet.js";
-import { MissingFooterError, readParquet, readParquetMetadata } from "../dataset/parquet.js";
-import type { ReadParquetOptions } from "../dataset/parquet.js";
-import { formatTemplate, resolveInside } from "../dataset/paths.js";
+import type { EpisodeRecord, DatasetFiles, FileKind, DatasetInfo, SaveJournal, ParquetFileMetadata, ReadParquetOptions } from "../dataset/index.js";
+import { MissingFooterError, readParquet, readParquetMetadata, formatTemplate, resolveInside } from "../dataset/index.js";
 import type { CheckGroup, CheckId } from "./catalog.js";
 import { FindingCollector } from "./findings.js";
 import type { FindingLocation } from "./findings.js";

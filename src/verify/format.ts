@@ -1,5 +1,5 @@
 /** The human form of a verify report: one line per check group, the findings, a verdict. */
-import { formatTraffic } from "../dataset/read-traffic.js";
+import { formatTraffic } from "../dataset/index.js";
 import type { VerifyReport } from "./report.js";
 
 const STATUS: Record<string, string> = { pass: "pass", warn: "warn", fail: "FAIL", skipped: "skip" };

@@ -4,7 +4,7 @@
  * Additions keep the version; removing or renaming a field makes it verify@2.
  */
 import { z } from "zod";
-import { remoteTrafficSchema } from "../dataset/read-traffic.js";
+import { remoteTrafficSchema } from "../dataset/index.js";
 import { CHECK_GROUPS } from "./catalog.js";
 
 /** The `schema` field of every verify report: its contract's name and major version. */

@@ -3,7 +3,7 @@
  * numeric feature and dimension, min / max / sum / finite count (for stats checks), and the
  * measurements the data-quality warnings need.
  */
-import type { TypedArray } from "../dataset/schema.js";
+import type { TypedArray } from "../dataset/index.js";
 
 export interface FeatureSignal {
   dim: number;

@@ -7,10 +7,9 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import type { LeRobotDataset } from "../dataset/reader.js";
-import { openDataset } from "../dataset/reader.js";
-import { videoInfoOf } from "../dataset/info.js";
-import { verifyDataset } from "../verify/verify.js";
+import type { LeRobotDataset } from "../dataset/index.js";
+import { openDataset, videoInfoOf } from "../dataset/index.js";
+import { verifyDataset } from "../verify/index.js";
 import { pageHtml, VIEWER_SCRIPT } from "./page.js";
 
 /** Options of startViewServer. */

@@ -5,9 +5,8 @@
  * when recorded. Exit 0 within tolerance, 1 outside, 2 usage.
  */
 import type { Command } from "commander";
-import { CalibrationTestError, calibrateTest } from "../../processes/calibrate-test.js";
-import { isStopped } from "../../processes/process.js";
-import type { CalibrationTestResult } from "../../processes/calibrate-test.js";
+import { CalibrationTestError, calibrateTest, isStopped } from "../../processes/index.js";
+import type { CalibrationTestResult } from "../../processes/index.js";
 import { addArmOptions, followerFromFlags } from "../arm-flags.js";
 import { datasetFolder } from "../dataset-flags.js";
 import { EXIT_INVALID, QuietExit, UsageError } from "../errors.js";

@@ -5,10 +5,9 @@
  * (bi_so_follower / bi_so_leader) is calibrated left arm first, then right.
  */
 import type { Command } from "commander";
-import { checkArmType } from "../../hardware/robots/types.js";
-import { calibrate } from "../../processes/calibrate.js";
-import type { CalibrationResult, RangeRow } from "../../processes/calibrate.js";
-import { isStopped } from "../../processes/process.js";
+import { checkArmType } from "../../hardware/index.js";
+import { calibrate, isStopped } from "../../processes/index.js";
+import type { CalibrationResult, RangeRow } from "../../processes/index.js";
 import { addArmOptions, armConfigFromFlags } from "../arm-flags.js";
 import { UsageError } from "../errors.js";
 import { LineReader } from "../line-reader.js";

@@ -5,8 +5,8 @@
  * snapshot of each into --output-dir.
  */
 import type { Command } from "commander";
-import { findCameras } from "../../processes/find-cameras.js";
-import type { FoundCamera } from "../../processes/find-cameras.js";
+import { findCameras } from "../../processes/index.js";
+import type { FoundCamera } from "../../processes/index.js";
 import { UsageError } from "../errors.js";
 
 interface FindCamerasFlags {

@@ -4,10 +4,9 @@
  */
 import readline from "node:readline";
 import type { Command } from "commander";
-import { listPorts } from "../../hardware/ports.js";
-import type { PortInfo } from "../../hardware/ports.js";
-import { findPort } from "../../processes/find-port.js";
-import { isStopped } from "../../processes/process.js";
+import { listPorts } from "../../hardware/index.js";
+import type { PortInfo } from "../../hardware/index.js";
+import { findPort, isStopped } from "../../processes/index.js";
 import { UsageError } from "../errors.js";
 
 interface FindPortFlags {

@@ -6,18 +6,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { resolveDatasetRoot } from "../../dataset/paths.js";
-import { inspectDataset } from "../../inspect/dataset.js";
-import { formatInspectReport } from "../../inspect/format.js";
-import type { RowRange } from "../../inspect/options.js";
-import { InspectOptionError } from "../../inspect/options.js";
-import { inspectParquetFile } from "../../inspect/parquet-file.js";
-import type { InspectReport } from "../../inspect/report.js";
+import { resolveDatasetRoot } from "../../dataset/index.js";
+import { inspectDataset, formatInspectReport, InspectOptionError, inspectParquetFile } from "../../inspect/index.js";
+import type { RowRange, InspectReport } from "../../inspect/index.js";
 import { UsageError } from "../errors.js";
 import { parseIntFlag } from "../flags.js";
 import { isRepoId } from "../../hub/index.js";
 import { localDataset } from "../hub-dataset.js";
-import { parseHubDatasetUrl } from "../../remote/open-dataset-files.js";
+import { parseHubDatasetUrl } from "../../remote/index.js";
 
 interface InspectFlags {
   root?: string;

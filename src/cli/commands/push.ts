@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { lerobotHome, resolveDatasetRoot } from "../../dataset/paths.js";
+import { lerobotHome, resolveDatasetRoot } from "../../dataset/index.js";
 import { isRepoId, pushDataset } from "../../hub/index.js";
 import { UsageError } from "../errors.js";
 import { parseBoolFlag } from "../flags.js";

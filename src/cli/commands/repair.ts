@@ -4,8 +4,8 @@
  * afterwards, 1 when errors remain, 2 usage error, no dataset there, or a recording writing it.
  */
 import type { Command } from "commander";
-import { DatasetBusyError, formatRepairReport, repairDataset } from "../../edit/repair.js";
-import type { RepairProgress } from "../../edit/repair.js";
+import { DatasetBusyError, formatRepairReport, repairDataset } from "../../edit/index.js";
+import type { RepairProgress } from "../../edit/index.js";
 import { NoDatasetError } from "../../verify/index.js";
 import { EXIT_INVALID, QuietExit, UsageError } from "../errors.js";
 import { delayedProgress } from "../delayed-progress.js";

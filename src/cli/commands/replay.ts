@@ -6,9 +6,9 @@
  */
 import fs from "node:fs";
 import type { Command } from "commander";
-import { openDataset } from "../../dataset/reader.js";
-import { armPorts } from "../../hardware/robots/arm.js";
-import { ReplayError, checkActionsFit, episodeActions, replay } from "../../processes/replay.js";
+import { openDataset } from "../../dataset/index.js";
+import { armPorts } from "../../hardware/index.js";
+import { ReplayError, checkActionsFit, episodeActions, replay } from "../../processes/index.js";
 import { addArmOptions, followerFromFlags } from "../arm-flags.js";
 import { datasetFolder } from "../dataset-flags.js";
 import { UsageError } from "../errors.js";

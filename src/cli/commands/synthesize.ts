@@ -7,9 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
-import { openDataset } from "../../dataset/reader.js";
+import { openDataset, writeSyntheticDataset } from "../../dataset/index.js";
 import { verifyDataset } from "../../verify/index.js";
-import { writeSyntheticDataset } from "../../dataset/synthetic.js";
 import { UsageError } from "../errors.js";
 import { parseIntFlag } from "../flags.js";
 

@@ -5,10 +5,9 @@
  * --display_mode / --display_ip / --display_port / --display_compressed_images are accepted (no effect).
  */
 import type { Command } from "commander";
-import type { TeleoperationTick } from "../../processes/teleoperate.js";
-import { teleoperate } from "../../processes/teleoperate.js";
-import { armPorts } from "../../hardware/robots/arm.js";
-import { isSimulatedPort } from "../../hardware/robots/arm-link.js";
+import type { TeleoperationTick } from "../../processes/index.js";
+import { teleoperate } from "../../processes/index.js";
+import { armPorts, isSimulatedPort } from "../../hardware/index.js";
 import { addArmOptions, addBimanualCameraOptions, armConfigFromFlags, cameraConfigsFromFlags } from "../arm-flags.js";
 import { UsageError } from "../errors.js";
 import { parseBoolFlag, parseIntFlag } from "../flags.js";

@@ -10,7 +10,7 @@ import type { VerifyProgress } from "../../verify/index.js";
 import { EXIT_INVALID, QuietExit, UsageError } from "../errors.js";
 import { parseIntFlag } from "../flags.js";
 import { localDataset } from "../hub-dataset.js";
-import { parseHubDatasetUrl } from "../../remote/open-dataset-files.js";
+import { parseHubDatasetUrl } from "../../remote/index.js";
 
 interface VerifyFlags {
   root?: string;

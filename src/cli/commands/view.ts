@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
 import { DatasetError } from "../../errors.js";
-import { startViewServer } from "../../view/server.js";
+import { startViewServer } from "../../view/index.js";
 import { UsageError } from "../errors.js";
 import { parseIntFlag } from "../flags.js";
 import { localDataset } from "../hub-dataset.js";

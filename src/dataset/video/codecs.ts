@@ -3,7 +3,7 @@
  * encoder each maps to, and the stream codec each writes.
  */
 import { VideoError } from "../../errors.js";
-import type { FfmpegInfo } from "../../system/ffmpeg.js";
+import type { FfmpegInfo } from "../../system/index.js";
 
 const CODEC_ALIASES: Record<string, string> = {
   libx264: "libx264",

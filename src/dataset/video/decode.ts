@@ -5,8 +5,8 @@
  */
 import { spawn } from "node:child_process";
 import { VideoError } from "../../errors.js";
-import { TextTail, passthroughArgs } from "../../system/ffmpeg.js";
-import type { FfmpegInfo } from "../../system/ffmpeg.js";
+import { TextTail, passthroughArgs } from "../../system/index.js";
+import type { FfmpegInfo } from "../../system/index.js";
 import { probeMp4 } from "./probe.js";
 
 export interface DecodeOptions {

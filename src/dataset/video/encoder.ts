@@ -10,8 +10,8 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { VideoError } from "../../errors.js";
-import { TextTail, passthroughArgs } from "../../system/ffmpeg.js";
-import type { FfmpegInfo } from "../../system/ffmpeg.js";
+import { TextTail, passthroughArgs } from "../../system/index.js";
+import type { FfmpegInfo } from "../../system/index.js";
 import type { VideoEncoderSettings } from "./encoder-settings.js";
 import { codecArgs, resolveEncoderSettings } from "./encoder-settings.js";
 

@@ -4,7 +4,7 @@
  * then the encoder settings, then is_depth_map, merged over what was there so a key present
  * since creation keeps its place; the legacy `video.is_depth_map` moves to `is_depth_map`.
  */
-import type { FfmpegInfo } from "../../system/ffmpeg.js";
+import type { FfmpegInfo } from "../../system/index.js";
 import type { ResolvedEncoderSettings } from "./encoder-settings.js";
 import { encoderInfoKeys } from "./encoder-settings.js";
 import { probeMp4, probePixelFormat } from "./probe.js";

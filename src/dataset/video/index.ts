@@ -1,7 +1,7 @@
 /** Video for LeRobot datasets: locate ffmpeg, encode episode clips, append them, probe, decode. */
 export { VIDEO_CODEC_NAMES, codecFamily, resolveVideoCodec } from "./codecs.js";
-export { findFfmpeg } from "../../system/ffmpeg.js";
-export type { FfmpegInfo } from "../../system/ffmpeg.js";
+export { findFfmpeg } from "../../system/index.js";
+export type { FfmpegInfo } from "../../system/index.js";
 export { EpisodeVideoEncoder } from "./encoder.js";
 export type { EncoderOptions } from "./encoder.js";
 export { appendClip } from "./append.js";

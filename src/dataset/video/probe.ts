@@ -9,8 +9,8 @@ import { MP4BoxBuffer, createFile } from "mp4box";
 import type { Movie, Sample, Track } from "mp4box";
 import { VideoError } from "../../errors.js";
 import type { ByteSource } from "../byte-source.js";
-import { runFfmpeg } from "../../system/ffmpeg.js";
-import type { FfmpegInfo } from "../../system/ffmpeg.js";
+import { runFfmpeg } from "../../system/index.js";
+import type { FfmpegInfo } from "../../system/index.js";
 
 export interface Mp4Info {
   /** ffmpeg's name for the codec: 'h264' | 'hevc' | 'av1' | 'vp9' | ..., else the sample entry fourcc. */

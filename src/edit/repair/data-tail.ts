@@ -5,11 +5,8 @@
  * both kinds of rows is re-encoded with its kept rows.
  */
 import fs from "node:fs";
-import { columnValues } from "../../dataset/columns.js";
-import type { EpisodeRecord } from "../../dataset/episodes.js";
-import { ParquetConcat, keepRowGroups } from "../../dataset/parquet-append.js";
-import { encodeParquet, readParquet, readParquetMetadata } from "../../dataset/parquet.js";
-import { formatTemplate, resolveInside } from "../../dataset/paths.js";
+import { columnValues, ParquetConcat, keepRowGroups, encodeParquet, readParquet, readParquetMetadata, formatTemplate, resolveInside } from "../../dataset/index.js";
+import type { EpisodeRecord } from "../../dataset/index.js";
 import { replaceWithBytes } from "./replace.js";
 import type { PlanInput, RepairPlan, RepairStep, TrustedMetadata } from "./types.js";
 import { emptyPlan, findingsOf, trusted, untrustedReason } from "./types.js";

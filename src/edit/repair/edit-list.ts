@@ -6,11 +6,8 @@
  * before it replaces the original: same frames at the same timestamps, none hidden.
  */
 import fs from "node:fs";
-import type { Box } from "../../dataset/video/mp4-boxes.js";
-import { Mp4LayoutError, child, durationField, need, readMoov, serialize, topLevelBoxes } from "../../dataset/video/mp4-boxes.js";
-import type { Mp4Info } from "../../dataset/video/probe.js";
-import { probeMp4 } from "../../dataset/video/probe.js";
-import { resolveInside } from "../../dataset/paths.js";
+import type { Box, Mp4Info } from "../../dataset/index.js";
+import { Mp4LayoutError, child, durationField, need, readMoov, serialize, topLevelBoxes, probeMp4, resolveInside } from "../../dataset/index.js";
 import { replaceFile } from "./replace.js";
 import type { PlanInput, RepairPlan } from "./types.js";
 import { emptyPlan, findingsOf } from "./types.js";

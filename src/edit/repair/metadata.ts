@@ -5,15 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { EpisodeRecord } from "../../dataset/episodes.js";
-import { parseEpisodesTable } from "../../dataset/episodes.js";
-import { INFO_PATH, TASKS_PATH, parseInfo } from "../../dataset/info.js";
-import { readParquet, readParquetMetadata } from "../../dataset/parquet.js";
-import { parsePythonJson } from "../../dataset/python-json.js";
-import { listEpisodesFiles } from "../../dataset/reader.js";
-import { parseTasksTable } from "../../dataset/tasks.js";
-import type { CheckId } from "../../verify/catalog.js";
-import type { VerifyFinding, VerifyReport } from "../../verify/report.js";
+import type { EpisodeRecord } from "../../dataset/index.js";
+import { parseEpisodesTable, INFO_PATH, TASKS_PATH, parseInfo, readParquet, readParquetMetadata, parsePythonJson, listEpisodesFiles, parseTasksTable } from "../../dataset/index.js";
+import type { CheckId, VerifyFinding, VerifyReport } from "../../verify/index.js";
 import type { TrustedMetadata } from "./types.js";
 
 /** info.json findings that are derived counts repair recomputes, not damage to the metadata. */

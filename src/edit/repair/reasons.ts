@@ -2,8 +2,8 @@
  * Why repair leaves a finding as it is, per kind of finding: what it would take, said in one line.
  * Planners give more specific reasons for the findings they looked at and refused.
  */
-import type { CheckId } from "../../verify/catalog.js";
-import { CHECKS } from "../../verify/catalog.js";
+import type { CheckId } from "../../verify/index.js";
+import { CHECKS } from "../../verify/index.js";
 
 const LOST = "the data is gone or damaged; repair does not recreate what is lost (restore the file from the recording machine)";
 

@@ -4,7 +4,7 @@
  * leaves the original untouched (plus a staged file, which verify reports as unreferenced).
  */
 import fs from "node:fs";
-import { stagingPath } from "../../dataset/atomic.js";
+import { stagingPath } from "../../dataset/index.js";
 
 export async function replaceFile(
   target: string,

@@ -4,7 +4,7 @@
  * makes it repair@2 (as verify's report).
  */
 import { z } from "zod";
-import { findingSchema } from "../../verify/report.js";
+import { findingSchema } from "../../verify/index.js";
 
 /** The `schema` field of `lerobot-ts repair --json`. */
 export const REPAIR_REPORT_SCHEMA_ID = "lerobot-ts/repair@1";

@@ -6,16 +6,9 @@
  * (that would mean decoding video, and a stats.json missing a camera is no better).
  */
 import * as arrow from "apache-arrow";
-import { columnValues } from "../../dataset/columns.js";
-import type { EpisodeRecord } from "../../dataset/episodes.js";
-import type { Feature } from "../../dataset/info.js";
-import { STATS_PATH } from "../../dataset/info.js";
-import { readParquet } from "../../dataset/parquet.js";
-import { formatTemplate, resolveInside } from "../../dataset/paths.js";
-import { isNumericDtype } from "../../dataset/schema.js";
-import type { DatasetStats, FeatureStats } from "../../dataset/stats.js";
-import { aggregateFeatureStats, computeNumericStats, statsToPythonJson } from "../../dataset/stats.js";
-import type { CheckId } from "../../verify/catalog.js";
+import { columnValues, STATS_PATH, readParquet, formatTemplate, resolveInside, isNumericDtype, aggregateFeatureStats, computeNumericStats, statsToPythonJson } from "../../dataset/index.js";
+import type { EpisodeRecord, Feature, DatasetStats, FeatureStats } from "../../dataset/index.js";
+import type { CheckId } from "../../verify/index.js";
 import { replaceWithBytes } from "./replace.js";
 import type { PlanInput, RepairPlan, TrustedMetadata } from "./types.js";
 import { emptyPlan, trusted, untrustedReason } from "./types.js";

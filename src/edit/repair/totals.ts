@@ -4,9 +4,8 @@
  * episode's metadata and info.json (the writer's commit point). They are set from the metadata,
  * as verify's hint says, once verify has checked that metadata against the data rows.
  */
-import { INFO_PATH, toPythonJson } from "../../dataset/info.js";
-import { resolveInside } from "../../dataset/paths.js";
-import type { CheckId } from "../../verify/catalog.js";
+import { INFO_PATH, toPythonJson, resolveInside } from "../../dataset/index.js";
+import type { CheckId } from "../../verify/index.js";
 import { INFO_TOTALS } from "./metadata.js";
 import { replaceWithBytes } from "./replace.js";
 import type { PlanInput, RepairPlan } from "./types.js";

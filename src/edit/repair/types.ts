@@ -2,10 +2,8 @@
  * What the repair planners share: the verify findings they work from, the metadata when it can
  * be trusted, and the plan each returns (steps to apply, findings refused with the reason).
  */
-import type { EpisodeRecord } from "../../dataset/episodes.js";
-import type { DatasetInfo } from "../../dataset/info.js";
-import type { CheckId } from "../../verify/catalog.js";
-import type { VerifyFinding, VerifyReport } from "../../verify/report.js";
+import type { EpisodeRecord, DatasetInfo } from "../../dataset/index.js";
+import type { CheckId, VerifyFinding, VerifyReport } from "../../verify/index.js";
 
 /** A change repair made (or, in a dry run, would make). */
 export interface RepairChange {

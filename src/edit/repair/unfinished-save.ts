@@ -5,11 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { INFO_PATH, parseInfo } from "../../dataset/info.js";
-import { parsePythonJson } from "../../dataset/python-json.js";
-import { trimToCommitted } from "../../dataset/resume-trim.js";
-import { SAVE_JOURNAL_PATH } from "../../dataset/save-journal.js";
-import type { VerifyFinding } from "../../verify/report.js";
+import { INFO_PATH, parseInfo, parsePythonJson, trimToCommitted, SAVE_JOURNAL_PATH } from "../../dataset/index.js";
+import type { VerifyFinding } from "../../verify/index.js";
 import type { RepairStep } from "./types.js";
 import { findingsOf } from "./types.js";
 

@@ -5,7 +5,7 @@
  * missing (else the stray file may be that one under another name).
  */
 import fs from "node:fs";
-import { resolveInside } from "../../dataset/paths.js";
+import { resolveInside } from "../../dataset/index.js";
 import type { PlanInput, RepairPlan } from "./types.js";
 import { emptyPlan, findingsOf, trusted, untrustedReason } from "./types.js";
 

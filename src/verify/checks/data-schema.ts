@@ -1,8 +1,7 @@
 /** A data file's Arrow schema against the features info.json declares. */
 import * as arrow from "apache-arrow";
-import type { DatasetInfo, Feature } from "../../dataset/info.js";
-import { isNumericDtype } from "../../dataset/schema.js";
-import { arrowTypeForFeature, isMultiDimensional } from "../../dataset/schema.js";
+import type { DatasetInfo, Feature } from "../../dataset/index.js";
+import { isNumericDtype, arrowTypeForFeature, isMultiDimensional } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 
 /**

@@ -3,13 +3,8 @@
  * index, each episode's rows where the metadata says, frame_index, timestamps, task_index, NaN /
  * Inf, and the per-episode signals the stats and quality checks use afterwards.
  */
-import type { ColumnValues } from "../../dataset/columns.js";
-import { columnValues } from "../../dataset/columns.js";
-import { isPendingRun } from "../../dataset/committed-view.js";
-import type { EpisodeRecord } from "../../dataset/episodes.js";
-import type { DatasetInfo } from "../../dataset/info.js";
-import { DEFAULT_FEATURES } from "../../dataset/info.js";
-import { decodeArrowSchema, readParquet } from "../../dataset/parquet.js";
+import type { ColumnValues, EpisodeRecord, DatasetInfo } from "../../dataset/index.js";
+import { columnValues, isPendingRun, DEFAULT_FEATURES, decodeArrowSchema, readParquet } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 import { TOLERANCE_S } from "../context.js";
 import type { EpisodeSignals } from "../signals.js";

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import readline from "node:readline";
 import type { FfmpegInfo } from "../../system/index.js";
 import { findFfmpeg, passthroughArgs } from "../../system/index.js";
-import { videoInfoOf } from "../../dataset/info.js";
+import { videoInfoOf } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 import { TOLERANCE_S, shortError } from "../context.js";
 import { nearestValue } from "../sorted.js";

@@ -1,9 +1,7 @@
 /** meta/episodes/*.parquet: readable, LeRobot's columns, episodes in order with contiguous index ranges. */
 import path from "node:path";
-import type { EpisodeRecord } from "../../dataset/episodes.js";
-import { committedEpisodes } from "../../dataset/committed-view.js";
-import { parseEpisodesTable } from "../../dataset/episodes.js";
-import { videoKeys } from "../../dataset/info.js";
+import type { EpisodeRecord } from "../../dataset/index.js";
+import { committedEpisodes, parseEpisodesTable, videoKeys } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 import { describeKind, shortError } from "../context.js";
 

@@ -1,6 +1,6 @@
 /** Files in the dataset folder that nothing refers to (left over from a crash, an edit or a copy). */
 import path from "node:path";
-import type { DatasetFiles, DirEntry } from "../../dataset/files.js";
+import type { DatasetFiles, DirEntry } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 
 /** Files a dataset repository carries besides the data (Hub repos have a card and git attributes). */

@@ -1,11 +1,9 @@
 /** meta/info.json: present, JSON, v3.0, the schema, path templates, features and fps. */
 import path from "node:path";
-import type { DatasetInfo } from "../../dataset/info.js";
-import { CODEBASE_VERSION, DEFAULT_FEATURES, INFO_PATH, InfoVersionError, infoSchema, videoInfoOf, videoKeys } from "../../dataset/info.js";
-import { formatTemplate, resolveInside } from "../../dataset/paths.js";
+import type { DatasetInfo } from "../../dataset/index.js";
+import { CODEBASE_VERSION, DEFAULT_FEATURES, INFO_PATH, InfoVersionError, infoSchema, videoInfoOf, videoKeys, formatTemplate, resolveInside, parsePythonJson } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 import { describeKind, shortError } from "../context.js";
-import { parsePythonJson } from "../../dataset/python-json.js";
 
 /** Parse meta/info.json into ctx.info, reporting everything that keeps it from being usable. */
 export async function checkInfo(ctx: VerifyContext): Promise<void> {

@@ -3,8 +3,8 @@
  * episodes, joints that never move, constant dimensions, values held at calibration bounds.
  * (One-frame action jumps are found per episode during the data pass.)
  */
-import type { Feature } from "../../dataset/info.js";
-import { DEFAULT_FEATURES } from "../../dataset/info.js";
+import type { Feature } from "../../dataset/index.js";
+import { DEFAULT_FEATURES } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 
 /** ACT's default chunk_size; SmolVLA and pi0 use 50. */

@@ -4,15 +4,10 @@
  * stats.json equal to the aggregate of the episode stats, and episode stats equal to the data.
  */
 import path from "node:path";
-import type { DatasetInfo, Feature } from "../../dataset/info.js";
-import { STATS_PATH, featureSize, isDepthMap } from "../../dataset/info.js";
-import { aggregateFeatureStats } from "../../dataset/stats/aggregate.js";
-import type { FeatureStats } from "../../dataset/stats/types.js";
-import { flatten } from "../../dataset/stats/types.js";
+import type { DatasetInfo, Feature, FeatureStats } from "../../dataset/index.js";
+import { STATS_PATH, featureSize, isDepthMap, aggregateFeatureStats, flatten, parsePythonJson, committedStatsText } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 import { describeKind, shortError } from "../context.js";
-import { parsePythonJson } from "../../dataset/python-json.js";
-import { committedStatsText } from "../../dataset/committed-view.js";
 
 const REQUIRED = ["min", "max", "mean", "std"] as const;
 const QUANTILES = ["q01", "q10", "q50", "q90", "q99"] as const;

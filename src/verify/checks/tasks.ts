@@ -1,7 +1,6 @@
 /** meta/tasks.parquet: readable, the pandas index LeRobot relies on, task_index 0..n-1, unique texts. */
 import path from "node:path";
-import { committedTasks } from "../../dataset/committed-view.js";
-import { TASKS_PATH } from "../../dataset/info.js";
+import { committedTasks, TASKS_PATH } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 
 export async function checkTasks(ctx: VerifyContext): Promise<void> {

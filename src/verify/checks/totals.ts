@@ -1,6 +1,6 @@
 /** info.json's totals and splits against what the metadata holds. */
 import path from "node:path";
-import { INFO_PATH } from "../../dataset/info.js";
+import { INFO_PATH } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 
 export function checkTotals(ctx: VerifyContext): void {

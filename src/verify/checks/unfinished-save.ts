@@ -5,9 +5,7 @@
  * once, with what it left.
  */
 import path from "node:path";
-import { pendingSave } from "../../dataset/committed-view.js";
-import { writerLockHolder } from "../../dataset/lock.js";
-import { SAVE_JOURNAL_PATH, parseSaveJournal } from "../../dataset/save-journal.js";
+import { pendingSave, writerLockHolder, SAVE_JOURNAL_PATH, parseSaveJournal } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 
 /** Before the tasks and episodes are checked: the journal, if it describes a save info.json has not counted. */

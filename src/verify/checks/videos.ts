@@ -3,12 +3,8 @@
  * info.json says, and every episode's [from_timestamp, to_timestamp) holding exactly `length`
  * frames on the frame grid, with episodes in a file neither overlapping nor leaving gaps.
  */
-import type { EpisodeRecord } from "../../dataset/episodes.js";
-import type { DatasetInfo } from "../../dataset/info.js";
-import { videoInfoOf, videoKeys } from "../../dataset/info.js";
-import type { Mp4Info } from "../../dataset/video/probe.js";
-import { probeMp4 } from "../../dataset/video/probe.js";
-import { codecFamily } from "../../dataset/video/codecs.js";
+import type { EpisodeRecord, DatasetInfo, Mp4Info } from "../../dataset/index.js";
+import { videoInfoOf, videoKeys, probeMp4, codecFamily } from "../../dataset/index.js";
 import type { VerifyContext } from "../context.js";
 import { TOLERANCE_S, describeKind } from "../context.js";
 import { lowerBound, nearestValue } from "../sorted.js";
