@@ -4,12 +4,13 @@ import tseslint from "typescript-eslint";
 /** src/'s top-level folders; a sub-folder (dataset/video/) belongs to its layer. */
 const LAYERS = ["system", "dataset", "hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"];
 
-/** The lower layers and the layers above them, which they may not import at all. */
-const ABOVE = {
-  system: ["dataset", "hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"],
-  dataset: ["hardware", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"],
-  hardware: ["dataset", "processes", "edit", "hub", "remote", "verify", "inspect", "view", "cli"],
-};
+/**
+ * docs/ARCHITECTURE.md's list, top to bottom: a layer may not import any layer above it. dataset
+ * and hardware are siblings and know nothing of each other.
+ */
+const ORDER = ["cli", "processes", "edit", "view", "verify", "inspect", "remote", "hub", "dataset", "hardware", "system"];
+const ABOVE = Object.fromEntries(ORDER.map((layer, i) => [layer, ORDER.slice(0, i)]));
+ABOVE.dataset.push("hardware");
 
 export default tseslint.config(
   { ignores: ["dist/**", "dist-check/**", "node_modules/**", "scratch/**", "coverage/**"] },

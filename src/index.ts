@@ -13,7 +13,7 @@ export { DatasetError, FrameValidationError, VideoError } from "./errors.js";
 // Reading. The Hub-aware openDataset (fetches a repo id the local cache lacks) takes the place of dataset/'s.
 export { openDataset } from "./hub/index.js";
 export type { OpenHubDatasetOptions, EnsureLocalOptions } from "./hub/index.js";
-export type { DatasetPlaceOptions } from "./remote/open-dataset-files.js";
+export type { DatasetPlaceOptions } from "./remote/index.js";
 export { LeRobotDataset } from "./dataset/index.js";
 export type { OpenDatasetOptions, EpisodeInfo, EpisodeCameraFile, DecodedFrame } from "./dataset/index.js";
 export type { DatasetInfo, Feature, VideoInfo, EpisodeRecord, EpisodeVideoLocation, ColumnValues, TypedArray } from "./dataset/index.js";
