@@ -63,6 +63,23 @@ describe("rotation and chunk roll-over", () => {
   });
 });
 
+describe("episodes metadata row groups", () => {
+  it("seals a row group every 50 episodes and starts the next, every row read back in order", { timeout: 60_000 }, async () => {
+    const root = path.join(dir, "meta-groups");
+    const writer = await writeSynthetic({ root, episodes: Array.from({ length: 57 }, (_, e) => 1 + (e % 3)), cameras: [] });
+    await writer.finalize();
+    const file = path.join(root, "meta/episodes/chunk-000/file-000.parquet");
+    expect((await readParquetMetadata(file)).rowGroupRows).toEqual([50, 7]);
+    const ds = await openDataset(root);
+    expect(ds.episodes.map((e) => e.episodeIndex)).toEqual(Array.from({ length: 57 }, (_, e) => e));
+    expect(ds.episodes.map((e) => e.length)).toEqual(Array.from({ length: 57 }, (_, e) => 1 + (e % 3)));
+    const state = await ds.readColumn("observation.state");
+    const last = ds.episodes[56]!;
+    expect(state.values[last.datasetFromIndex * 6]).toBe(stateValue(56, 0, 0));
+    expect((await verifyDataset(root)).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
 describe("footer bound", () => {
   it("starts a new data and episodes file once a footer, rewritten by every save, passes its bound", { timeout: 60_000 }, async () => {
     const root = path.join(dir, "footer-bound");
