@@ -4,7 +4,7 @@
  * after it, so the proxy's getters never need a round trip.
  */
 import { DatasetError, FrameValidationError, VideoError } from "../errors.js";
-import type { Frame, ResumeOptions, DatasetWriterOptions, SavedEpisode } from "./writer.js";
+import type { Frame, ResumeOptions, DatasetWriterOptions } from "./writer.js";
 import type { DatasetInfo } from "./info.js";
 
 export type WriterRequest =
@@ -29,12 +29,6 @@ export interface WriterSnapshot {
 export type WriterReply =
   | { id: number; ok: true; value: unknown; snapshot: WriterSnapshot | undefined }
   | { id: number; ok: false; error: SerializedError; snapshot: WriterSnapshot | undefined };
-
-export type WriterReplyValue<R extends WriterRequest> =
-  R extends { op: "saveEpisode" } ? SavedEpisode
-    : R extends { op: "finalize" } ? { discardedFrames: number }
-      : R extends { op: "prepareEpisode" } ? boolean
-        : undefined;
 
 export interface SerializedError {
   name: string;

@@ -226,7 +226,7 @@ export class FfmpegCamera implements Camera {
       if (this.filled < this.frameBytes) return;
       this.completeFrame();
       if (this.options.readerPaced && this.ready.length >= READ_AHEAD) {
-        const stdout = this.child?.stdout ?? undefined;
+        const stdout = this.child?.stdout;
         stdout?.pause();
         // Pause before unshift: a flowing stream would re-emit the rest at once.
         if (offset < chunk.length) stdout?.unshift(chunk.subarray(offset));

@@ -25,7 +25,6 @@ export interface FrameFifo {
    * there and returns false to pause reading (resume() goes on).
    */
   read(buffer: () => Uint8Array, onBytes: (n: number) => boolean): void;
-  pause(): void;
   resume(): void;
   /** Stop reading, close the pipe and remove it. */
   close(): void;
@@ -53,7 +52,6 @@ export function makeFrameFifo(name: string): FrameFifo | undefined {
       // A read error ends the socket; the camera reports ffmpeg's exit, which comes with it.
       socket.on("error", () => {});
     },
-    pause: () => { socket?.pause(); },
     resume: () => { socket?.resume(); },
     close() {
       socket?.destroy();
