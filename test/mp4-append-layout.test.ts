@@ -7,12 +7,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EpisodeVideoEncoder, findFfmpeg, probeMp4, resolveEncoderSettings } from "../src/dataset/video/index.js";
+import { findFfmpeg, probeMp4 } from "../src/dataset/video/index.js";
 import type { FfmpegInfo } from "../src/dataset/video/index.js";
 import { appendMp4InPlace } from "../src/dataset/video/mp4-append.js";
 import { readMoov, serialize, topLevelBoxes } from "../src/dataset/video/mp4-boxes.js";
 import type { Mp4Layout } from "../src/dataset/video/mp4-layout.js";
-import { barcodeFrame } from "./helpers/barcode.js";
+import { encodeBarcodeClip } from "./helpers/barcode-clip.js";
 import { tempDir } from "./helpers/synthetic.js";
 
 const W = 96;
@@ -29,13 +29,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function encode(name: string, frames: number, seed: number): Promise<string> {
-  const outPath = path.join(dir, name);
-  const encoder = EpisodeVideoEncoder.start({ ...resolveEncoderSettings("libx264", {}), ffmpeg, outPath, width: W, height: H, fps: 30 });
-  for (let k = 0; k < frames; k++) await encoder.write(barcodeFrame(W, H, [seed, k, 0]));
-  await encoder.finish();
-  return outPath;
-}
+const encode = (name: string, frames: number, seed: number) => encodeBarcodeClip(ffmpeg, dir, name, W, H, frames, seed);
 
 function clipCopy(i: number): string {
   const copy = path.join(dir, `clip-${i}-${Math.random().toString(36).slice(2)}.mp4`);

@@ -5,10 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EpisodeVideoEncoder, appendClip, findFfmpeg, probeMp4, resolveEncoderSettings } from "../src/dataset/video/index.js";
+import { appendClip, findFfmpeg, probeMp4 } from "../src/dataset/video/index.js";
 import type { FfmpegInfo } from "../src/dataset/video/index.js";
 import { topLevelBoxes } from "../src/dataset/video/mp4-boxes.js";
-import { barcodeFrame } from "./helpers/barcode.js";
+import { encodeBarcodeClip } from "./helpers/barcode-clip.js";
 import { tempDir } from "./helpers/synthetic.js";
 
 const W = 96;
@@ -18,13 +18,7 @@ let ffmpeg: FfmpegInfo;
 beforeAll(async () => { dir = tempDir(); ffmpeg = await findFfmpeg(); });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function clip(name: string, frames: number, seed: number): Promise<string> {
-  const outPath = path.join(dir, name);
-  const encoder = EpisodeVideoEncoder.start({ ...resolveEncoderSettings("libx264", {}), ffmpeg, outPath, width: W, height: H, fps: 30 });
-  for (let k = 0; k < frames; k++) await encoder.write(barcodeFrame(W, H, [seed, k, 0]));
-  await encoder.finish();
-  return outPath;
-}
+const clip = (name: string, frames: number, seed: number) => encodeBarcodeClip(ffmpeg, dir, name, W, H, frames, seed);
 
 async function layout(file: string): Promise<{ size: number; dead: number; moov: number }> {
   const handle = await fs.promises.open(file, "r");
