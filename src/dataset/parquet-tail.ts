@@ -46,7 +46,7 @@ export async function stageParquetTail(file: string, plan: ParquetTailPlan, prev
     if (size !== previous.fileSize) throw new Error(`${file} is ${size} bytes, not the ${previous.fileSize} its appender wrote: it changed under the writer`);
     const moved = Buffer.alloc(plan.movedEnd - plan.from);
     await readFully(handle, moved, plan.from);
-    original = concat(moved, previous.trailer);
+    original = Buffer.concat([moved, previous.trailer]);
     const at = Math.max(size, end);
     await writeFully(handle, plan.rescue(at, moved), at);
     await writeFully(handle, plan.tail, plan.from);
@@ -94,13 +94,6 @@ async function writeFully(handle: fs.promises.FileHandle, bytes: Uint8Array, at:
     if (bytesWritten === 0) throw new Error("write made no progress");
     done += bytesWritten;
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
 
 async function readFully(handle: fs.promises.FileHandle, into: Buffer, at: number): Promise<void> {
