@@ -4,7 +4,7 @@
  * What a user needs: reading, writing, verifying, inspecting, editing and pushing/pulling LeRobot
  * v3.0 datasets, the hardware process objects, and arms, cameras and the simulator for driving
  * hardware directly. Layer indexes may export more for the CLI; only what is named here is public
- * (test/public-api.test.ts keeps every name documented and the internals out).
+ * (test/repo/public-api.test.ts keeps every name documented and the internals out).
  */
 
 // Errors shared by the dataset layer.

@@ -1,7 +1,7 @@
 /**
  * The process-object contract every long-running hardware job follows (record, replay,
  * teleoperate, calibrate, calibrateTest, findPort). lifecycle.ts implements it once; each process
- * supplies only its work. test/process-contract.test.ts checks every rule against every process.
+ * supplies only its work. test/processes/process.test.ts checks every rule against every process.
  *
  * Shape: `const p = await job(config)` prepares (checks the config, connects, opens devices) and
  * returns; nothing moves until `p.start()`. `p.getState()` is a copy of the state; callbacks fire
