@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chooseRevision, openDataset, pullDataset, pushDataset } from "../../src/hub/index.js";
+import { openDataset, pullDataset, pushDataset } from "../../src/hub/index.js";
 import { episodeFiles } from "../../src/hub/pull.js";
 import type { VerifyReport } from "../../src/verify/index.js";
 import { verifyDataset } from "../../src/verify/verify.js";
@@ -174,16 +174,6 @@ describe("fetch datasets from the Hub by repo id", () => {
     expect(old.code).toBe(2);
     expect(old.stderr).toMatch(/^lerobot-ts: error: lerobot\/old is a LeRobot v2.1 dataset \(no v3.0 revision\): download it with --revision=v2.1 and convert it/);
   }, 90_000);
-
-  it("chooses the revision as LeRobot's get_safe_version", () => {
-    const refs = (...names: string[]) => ({ branches: [{ name: "main", targetCommit: "a" }], tags: names.map((name) => ({ name, targetCommit: "b" })) });
-    expect(chooseRevision("r", refs("v2.1", "v3.0"))).toEqual({ revision: "v3.0" });
-    expect(chooseRevision("r", refs("v2.1", "v3.0", "v3.1"))).toEqual({ revision: "v3.0" });
-    expect(chooseRevision("r", refs("v2.0", "v2.1"), "v2.1")).toEqual({ revision: "v2.1" });
-    expect(chooseRevision("r", refs("v3.0.0"))).toEqual({ revision: "v3.0.0" });
-    expect(chooseRevision("r", refs()).revision).toBe("main");
-    expect(() => chooseRevision("r", refs("v3.1"))).toThrow(/only newer dataset versions \(v3.1\)/);
-  });
 
   it.skipIf(!built)("errors are one line, exit 2: unknown repo, private repo without a token, the Hub out of reach, HF_HUB_OFFLINE", async () => {
     const home = freshHome();

@@ -9,7 +9,9 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { datasetCard, hubConfig, pushDataset } from "../../src/hub/index.js";
+import { datasetCard } from "../../src/hub/card.js";
+import { HubError, PushError } from "../../src/hub/errors.js";
+import { listDatasetFiles, pushDataset } from "../../src/hub/push.js";
 import { verifyDataset } from "../../src/verify/verify.js";
 import { runCli } from "../helpers/cli.js";
 import type { CliRun } from "../helpers/cli.js";
@@ -51,20 +53,34 @@ async function expectPushed(hub: HubServer, repoId: string, root: string): Promi
   expect(refs.tags["v3.0"]).toBe(refs.branches.main);
 }
 
-describe("Hub configuration, as the Hugging Face tools find it", () => {
-  it("takes HF_TOKEN, else HF_TOKEN_PATH, else $HF_HOME/token; HF_ENDPOINT without its trailing slash", () => {
-    const dir = tempDir("lerobot-ts-hub-config-");
+/** The message a rejected push carries. */
+async function pushDatasetError(push: Promise<unknown>): Promise<string> {
+  return push.then(() => "resolved", (error: Error) => error.message);
+}
+
+describe("listDatasetFiles", () => {
+  it("lists every file to upload, sorted, without images/, VCS, caches, lerobot-ts's lock folder or a README.md at the top", () => {
+    const folder = tempDir("lerobot-ts-push-list-");
     try {
-      fs.writeFileSync(path.join(dir, "token"), "hf_from_home\n");
-      fs.writeFileSync(path.join(dir, "other"), "hf_from_path\n");
-      expect(hubConfig({ HF_HOME: dir })).toMatchObject({ endpoint: "https://huggingface.co", token: "hf_from_home", tokenSource: path.join(dir, "token") });
-      expect(hubConfig({ HF_HOME: dir, HF_TOKEN_PATH: path.join(dir, "other") })).toMatchObject({ token: "hf_from_path" });
-      expect(hubConfig({ HF_HOME: dir, HF_TOKEN: "hf_env", HF_ENDPOINT: "http://hub.local:8080/" })).toMatchObject({ token: "hf_env", tokenSource: "HF_TOKEN", endpoint: "http://hub.local:8080" });
-      expect(hubConfig({ HF_HOME: path.join(dir, "none"), HF_TOKEN: "" })).toMatchObject({ token: undefined, tokenFile: path.join(dir, "none", "token") });
-      expect(hubConfig({ XDG_CACHE_HOME: dir }).tokenFile).toBe(path.join(dir, "huggingface", "token"));
-      expect(hubConfig({ HF_HUB_OFFLINE: "1" }).offline).toBe(true);
+      const files: Record<string, string> = {
+        "meta/info.json": "{}", "data/chunk-000/file-000.parquet": "12345", "videos/front/chunk-000/file-000.mp4": "abc",
+        "README.md": "old card", "docs/README.md": "kept", "images/front/frame-000000.png": "x", ".git/HEAD": "x",
+        ".cache/huggingface/download/meta/info.json.metadata": "x", ".huggingface/x": "x", ".lerobot-ts/lock": "1",
+        "data/.git/config": "x", "notes.txt": "n",
+      };
+      for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+        fs.writeFileSync(path.join(folder, file), text);
+      }
+      expect(listDatasetFiles(folder)).toEqual([
+        { path: "data/chunk-000/file-000.parquet", size: 5 },
+        { path: "docs/README.md", size: 4 },
+        { path: "meta/info.json", size: 2 },
+        { path: "notes.txt", size: 1 },
+        { path: "videos/front/chunk-000/file-000.mp4", size: 3 },
+      ]);
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 });
@@ -115,6 +131,40 @@ describe("push to the Hub", () => {
     const refs = await hub.refs("test-user/coded");
     expect(refs.tags["v3.0"]).not.toBe(before);
     expect(refs.tags["v3.0"]).toBe(again.commit);
+  }, 60_000);
+
+  it("refuses, with a HubError and before any request, no token, HF_HUB_OFFLINE, a bad repo id, a folder that is not v3.0", async () => {
+    hub.resetCounters();
+    await expect(pushDataset(root, { repoId: "test-user/x", env: { ...env, HF_TOKEN: "" } })).rejects.toThrow(/^no Hugging Face token, so nothing can be pushed: log in with `hf auth login`/);
+    await expect(pushDataset(root, { repoId: "test-user/x", env: { ...env, HF_HUB_OFFLINE: "1" } })).rejects.toThrow("HF_HUB_OFFLINE is set: pushing needs the network");
+    await expect(pushDataset(root, { repoId: "no-slash", env })).rejects.toThrow(/'no-slash' is not a Hub repo id/);
+    await expect(pushDataset(path.join(dir, "nothing"), { repoId: "test-user/x", env })).rejects.toThrow(/^no LeRobot dataset at .*nothing \(no meta\/info\.json\)$/);
+    const old = path.join(dir, "old");
+    fs.mkdirSync(path.join(old, "meta"), { recursive: true });
+    fs.writeFileSync(path.join(old, "meta/info.json"), JSON.stringify({ codebase_version: "v2.1" }));
+    const refusal = pushDataset(old, { repoId: "test-user/x", env });
+    await expect(refusal).rejects.toThrow(HubError);
+    await expect(refusal).rejects.toThrow(/is a LeRobot v2\.1 dataset; push takes v3\.0 \(convert it first with `lerobot-ts convert`\)$/);
+    expect(hub.requests).toEqual([]);
+  });
+
+  it("a refused token is a HubError naming where the token came from; a failed commit is a PushError saying how to resume", async () => {
+    hub.resetCounters();
+    const refused = pushDataset(root, { repoId: "test-user/refused", env: { ...env, HF_TOKEN: "hf_wrong" } });
+    await expect(refused).rejects.toThrow(HubError);
+    await expect(refused).rejects.not.toThrow(PushError);
+    await expect(refused).rejects.toThrow(`the Hub at ${hub.endpoint} rejected the token from HF_TOKEN: log in with`);
+    expect(hub.requests.every((r) => r.path === "/api/whoami-v2")).toBe(true);
+
+    hub.failNext("commit");
+    const failed = pushDataset(root, { repoId: "test-user/half", env });
+    await expect(failed).rejects.toThrow(PushError);
+    const message = await pushDatasetError(failed);
+    expect(message.startsWith("push to test-user/half failed: the Hub answered 500: test hub: commit failed on purpose")).toBe(true);
+    expect(message.endsWith(`; run \`lerobot-ts push ${root} --repo-id test-user/half\` again to resume (files already uploaded are not sent again)`)).toBe(true);
+    expect(message).not.toContain("\n");
+    expect(await hub.listFiles("test-user/half")).toEqual([".gitattributes"]);
+    expect((await hub.refs("test-user/half")).tags).toEqual({});
   }, 60_000);
 
   it.skipIf(!built)("lerobot-ts push: token from the token file, private repo, tags, progress on stderr", async () => {
