@@ -32,10 +32,17 @@ export class CachedByteSource implements ByteSource {
     if (end - start > MAX_CACHED) return this.fetchRange(start, end);
     // Fetch from the end of whatever cached bytes already cover the start.
     let from = start;
-    for (const s of this.segments) if (s.start <= from && s.start + s.bytes.length > from) from = s.start + s.bytes.length;
+    for (let s = this.covering(from); s; s = this.covering(from)) from = s.start + s.bytes.length;
+    // Adjacent segments already cover the read: nothing to fetch.
+    if (from >= end) return this.assemble(start, end);
     const to = Math.min(this.size, Math.max(end, from + MIN_FETCH));
     this.segments.push({ start: from, bytes: await this.fetchRange(from, to) });
     return this.assemble(start, end);
+  }
+
+  /** The cached segment holding byte `at`, if any. */
+  private covering(at: number): Segment | undefined {
+    return this.segments.find((s) => s.start <= at && s.start + s.bytes.length > at);
   }
 
   /** Bytes [start, end) copied from the segments that cover them. */
