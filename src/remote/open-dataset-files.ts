@@ -49,5 +49,7 @@ export async function openDatasetFiles(target: string, options: DatasetPlaceOpti
     });
   }
   if (options.revision !== undefined) throw new HubError("--revision applies to a dataset read on the Hub (hf://datasets/<repo_id> or --remote)");
-  return new LocalDatasetFiles(resolveDatasetRoot(target, { ...(options.root !== undefined ? { root: options.root } : {}), exists: (p) => fs.existsSync(p) }));
+  return new LocalDatasetFiles(resolveDatasetRoot(target, {
+    ...(options.root !== undefined ? { root: options.root } : {}), ...(options.env ? { env: options.env } : {}), exists: (p) => fs.existsSync(p),
+  }));
 }

@@ -1,15 +1,20 @@
 /**
- * verify and inspect of a Hub dataset in place (hf://datasets/<repo_id>, or --remote): against the
- * test Hub, a 300-episode dataset with two cameras is checked by range requests, reading a small
- * share of its bytes, with the findings a local verify of the same files gives.
+ * Where verify and inspect read a dataset (openDatasetFiles): a local folder, or a Hub dataset in
+ * place (hf://datasets/<repo_id>, or --remote). Against the test Hub, a 300-episode dataset with
+ * two cameras is checked by range requests, reading a small share of its bytes, with the findings
+ * a local verify of the same files gives.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LocalDatasetFiles } from "../../src/dataset/files.js";
 import { appendRowGroups } from "../../src/dataset/parquet-append.js";
 import { encodeParquet, readParquet, readParquetMetadata } from "../../src/dataset/parquet.js";
+import { HubError } from "../../src/hub/errors.js";
 import { inspectDataset } from "../../src/inspect/dataset.js";
 import { datasetReportSchema } from "../../src/inspect/report.js";
+import { HubDatasetFiles } from "../../src/remote/hub-dataset-files.js";
+import { openDatasetFiles, parseHubDatasetUrl } from "../../src/remote/open-dataset-files.js";
 import { verifyDataset } from "../../src/verify/verify.js";
 import type { VerifyReport } from "../../src/verify/report.js";
 import { verifyReportSchema } from "../../src/verify/report.js";
@@ -79,6 +84,56 @@ function folderBytes(folder: string): number {
   return fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
     .reduce((n, e) => n + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
 }
+
+describe("parseHubDatasetUrl", () => {
+  it("reads the repo id and the optional revision of hf://datasets/<repo_id>[@<revision>], the revision percent-decoded", () => {
+    expect(parseHubDatasetUrl("hf://datasets/lerobot/pusht")).toEqual({ repoId: "lerobot/pusht" });
+    expect(parseHubDatasetUrl("hf://datasets/lerobot/pusht@v3.0")).toEqual({ repoId: "lerobot/pusht", revision: "v3.0" });
+    expect(parseHubDatasetUrl("hf://datasets/lerobot/pusht@refs%2Fpr%2F1")).toEqual({ repoId: "lerobot/pusht", revision: "refs/pr/1" });
+  });
+
+  it("is undefined for anything not starting with hf://", () => {
+    for (const target of ["lerobot/pusht", "/data/pusht", "https://huggingface.co/datasets/lerobot/pusht", "datasets/lerobot/pusht"]) {
+      expect(parseHubDatasetUrl(target), target).toBeUndefined();
+    }
+  });
+
+  it("refuses an hf:// address that is not a dataset's, saying how to write one", () => {
+    for (const target of ["hf://models/lerobot/pi0", "hf://datasets/", "hf://lerobot/pusht"]) {
+      expect(() => parseHubDatasetUrl(target), target).toThrow(HubError);
+      expect(() => parseHubDatasetUrl(target), target).toThrow(`'${target}' is not a Hub dataset address: write hf://datasets/<namespace>/<name>[@<revision>]`);
+    }
+  });
+});
+
+describe("openDatasetFiles", () => {
+  it("gives a local folder for a path or a repo id, resolved as LeRobot does, without the network", async () => {
+    hub.resetCounters();
+    const folder = await openDatasetFiles(root, { env });
+    expect(folder).toBeInstanceOf(LocalDatasetFiles);
+    expect([folder.root, folder.traffic()]).toEqual([root, undefined]);
+    expect((await openDatasetFiles("user/name", { root: base, env })).root).toBe(path.join(base, "user", "name"));
+    expect((await openDatasetFiles("user/name", { env: { ...env, HF_LEROBOT_HOME: path.join(base, "home") } })).root).toBe(path.join(base, "home", "user", "name"));
+    expect(hub.requests).toEqual([]);
+  });
+
+  it("reads hf://datasets/... and a repo id with remote on the Hub, at the revision either names", async () => {
+    const byUrl = await openDatasetFiles(`hf://datasets/${REPO}@main`, { env });
+    expect(byUrl).toBeInstanceOf(HubDatasetFiles);
+    expect(byUrl.location).toBe(`hf://datasets/${REPO}@main`);
+    expect((await openDatasetFiles(REPO, { env, remote: true })).location).toBe(`hf://datasets/${REPO}@v3.0`);
+    expect((await openDatasetFiles(`hf://datasets/${REPO}`, { env, revision: "main" })).location).toBe(`hf://datasets/${REPO}@main`);
+    expect((await openDatasetFiles(`hf://datasets/${REPO}@main`, { env, revision: "main" })).location).toBe(`hf://datasets/${REPO}@main`);
+  });
+
+  it("refuses options that do not fit where the dataset is: two revisions, --root on the Hub, --revision locally", async () => {
+    await expect(openDatasetFiles(`hf://datasets/${REPO}@main`, { env, revision: "v3.0" }))
+      .rejects.toThrow(`hf://datasets/${REPO}@main names revision main, --revision says v3.0: give one`);
+    await expect(openDatasetFiles(REPO, { env, remote: true, root: base })).rejects.toThrow("--root applies to a local dataset, not to one read on the Hub");
+    await expect(openDatasetFiles(root, { env, revision: "main" })).rejects.toThrow(HubError);
+    await expect(openDatasetFiles(root, { env, revision: "main" })).rejects.toThrow(/^--revision applies to a dataset read on the Hub/);
+  });
+});
 
 describe("verify a Hub dataset in place", () => {
   it("reads under 5% of a 300-episode, 2-camera dataset and finds what a local verify finds", async () => {
