@@ -1,7 +1,7 @@
 /**
- * inspectParquetFile and inspectDataset on a synthetic dataset (values known exactly), on
- * parquet files that are not LeRobot's, and on the real so101-record-test dataset. Statistics
- * are checked against values computed here straight from the Arrow table.
+ * inspectParquetFile on a synthetic dataset (values known exactly), on parquet files that are not
+ * LeRobot's, and on the real so101-record-test dataset. Statistics are checked against values
+ * computed here straight from the Arrow table.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,8 +11,11 @@ import { encodeParquet, readParquet, readParquetMetadata } from "../../src/datas
 import { openDataset } from "../../src/dataset/reader.js";
 import { DatasetWriter } from "../../src/dataset/writer.js";
 import { DatasetError } from "../../src/errors.js";
-import type { ColumnStats, ParquetReport } from "../../src/inspect/index.js";
-import { InspectOptionError, formatInspectReport, inspectDataset, inspectParquetFile, inspectReportSchema } from "../../src/inspect/index.js";
+import { formatInspectReport } from "../../src/inspect/format.js";
+import { InspectOptionError } from "../../src/inspect/options.js";
+import { inspectParquetFile } from "../../src/inspect/parquet-file.js";
+import type { ColumnStats, ParquetReport } from "../../src/inspect/report.js";
+import { inspectReportSchema } from "../../src/inspect/report.js";
 import { REAL_FIXTURE } from "../helpers/real-fixture.js";
 import { JOINTS, actionValue, features, makeFrame, stateValue, tempDir, writeSynthetic } from "../helpers/synthetic.js";
 
@@ -207,62 +210,6 @@ describe("inspectParquetFile on other parquet files", () => {
   });
 });
 
-describe("inspectDataset", () => {
-  it("reports info, tasks, features, cameras (declared and probed), files and episodes", async () => {
-    const report = await inspectDataset(root, { episodes: true });
-    expect(inspectReportSchema.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
-    expect(report).toMatchObject({
-      kind: "dataset", root, codebaseVersion: "v3.0", robotType: "so101_follower", fps: 30,
-      totalEpisodes: 2, totalFrames: TOTAL, durationS: TOTAL / 30,
-      tasks: [{ index: 0, task: "task 0" }, { index: 1, task: "task 1" }],
-    });
-    expect(report.features.find((f) => f.key === "action")).toEqual({ key: "action", dtype: "float32", shape: [6], names: JOINTS });
-    expect(report.cameras.map((c) => c.key)).toEqual(["observation.images.front", "observation.images.wrist"]);
-    for (const camera of report.cameras) {
-      expect(camera).toMatchObject({ storage: "video", codec: "h264", width: 96, height: 64, pixFmt: "yuv420p", fps: 30 });
-      expect(camera.files).toHaveLength(1);
-      const file = camera.files[0]!;
-      expect(file).toMatchObject({ exists: true, error: null, bytes: fs.statSync(path.join(root, file.path)).size });
-      expect(file.probe).toMatchObject({ codec: "h264", width: 96, height: 64, frameCount: TOTAL });
-    }
-    expect(report.files.data).toMatchObject({ count: 1, missing: 0 });
-    expect(report.files.videos).toMatchObject({ count: 2, missing: 0 });
-    expect(report.files.meta.files.map((f) => f.path)).toEqual(
-      ["meta/episodes/chunk-000/file-000.parquet", "meta/info.json", "meta/stats.json", "meta/tasks.parquet"],
-    );
-    const all = [report.files.data, report.files.videos, report.files.meta, report.files.other].flatMap((g) => g.files);
-    expect(report.files.totalBytes).toBe(all.reduce((n, f) => n + fs.statSync(path.join(root, f.path)).size, 0));
-
-    const dataset = await openDataset(root);
-    expect(report.episodes).toEqual(dataset.episodes.map((e) => ({
-      episodeIndex: e.episodeIndex, length: e.length, durationS: e.length / 30, tasks: [`task ${e.episodeIndex}`],
-      dataFile: "data/chunk-000/file-000.parquet",
-      cameras: Object.fromEntries(Object.entries(e.cameras).map(([k, c]) => [k, {
-        file: path.relative(root, c.path), fromTimestampS: c.fromTimestampS, toTimestampS: c.toTimestampS,
-      }])),
-    })));
-    expect((await inspectDataset(root)).episodes).toBeNull();
-    expect(formatInspectReport(report)).toMatch(/h264 96x64, 29 frames/);
-  });
-
-  it("shows a missing mp4 as missing, and an unreadable one as unreadable, without failing", async () => {
-    const copy = path.join(dir, "broken");
-    fs.cpSync(root, copy, { recursive: true });
-    const front = path.join(copy, "videos/observation.images.front/chunk-000/file-000.mp4");
-    const wrist = path.join(copy, "videos/observation.images.wrist/chunk-000/file-000.mp4");
-    fs.rmSync(front);
-    fs.writeFileSync(wrist, "not an mp4 at all");
-    const report = await inspectDataset(copy);
-    expect(report.cameras[0]!.files[0]).toMatchObject({ exists: false, bytes: null, probe: null });
-    expect(report.cameras[1]!.files[0]).toMatchObject({ exists: true, probe: null, error: expect.stringMatching(/not an mp4/) });
-    expect(report.files.videos).toMatchObject({ count: 1, missing: 1 });
-    const text = formatInspectReport(report);
-    expect(text).toMatch(/videos\/observation\.images\.front\/chunk-000\/file-000\.mp4\s+missing/);
-    expect(text).toMatch(/unreadable: /);
-  });
-});
-
-
 describe("inspect on the real LeRobot dataset so101-record-test", () => {
   const DATA = path.join(REAL_FIXTURE, "data/chunk-000/file-000.parquet");
 
@@ -297,16 +244,5 @@ describe("inspect on the real LeRobot dataset so101-record-test", () => {
     expect(report.fields.map((f) => f.name)).toEqual(["task_index", "__index_level_0__"]);
     expect(report.keyValue.map((k) => k.key)).toContain("pandas");
     expect(report.sample.rows).toEqual([{ task_index: 0, __index_level_0__: "Pick the orange cube and place it in the box" }]);
-  });
-
-  it("the dataset: its mp4 files are missing, which is reported, not thrown", async () => {
-    const report = await inspectDataset(REAL_FIXTURE, { episodes: true });
-    expect(report).toMatchObject({ totalEpisodes: 4, totalFrames: 1492, fps: 30, robotType: "so101_follower" });
-    expect(report.cameras.map((c) => [c.key, c.codec, c.width, c.height, c.files.map((f) => f.exists)])).toEqual([
-      ["observation.images.front", "av1", 640, 480, [false]],
-      ["observation.images.top", "av1", 640, 480, [false]],
-    ]);
-    expect(report.files.videos).toMatchObject({ count: 0, missing: 2 });
-    expect(report.episodes!.map((e) => e.length)).toEqual([373, 374, 372, 373]);
   });
 });
