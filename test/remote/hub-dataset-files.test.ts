@@ -70,6 +70,7 @@ describe("openHubDatasetFiles", () => {
     const message = async (repoId: string, runEnv: NodeJS.ProcessEnv, revision?: string) => {
       const error = await openHubDatasetFiles(repoId, { env: runEnv, ...(revision ? { revision } : {}) }).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(HubError);
+      expect((error as Error).message).not.toContain("\n");
       return (error as Error).message;
     };
     expect(await message(REPO, { ...env, HF_TOKEN: "hf_wrong" })).toMatch(new RegExp(`^the Hub at ${hub.endpoint} rejected the token from HF_TOKEN: log in with`));
