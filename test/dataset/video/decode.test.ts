@@ -7,6 +7,7 @@ import type { FfmpegInfo } from "../../../src/system/ffmpeg.js";
 import { APPENDED, appendedBarcodeFile } from "../../helpers/appended-barcode-file.js";
 import { readBarcode } from "../../helpers/barcode.js";
 import { ffmpegWith } from "../../helpers/ffmpeg-with.js";
+import { until } from "../../helpers/wait.js";
 import { tempDir } from "../../helpers/synthetic.js";
 
 const { width: W, height: H, fps: FPS, framesA: A_FRAMES, framesB: B_FRAMES } = APPENDED;
@@ -116,6 +117,19 @@ describe("decodeFrame and decodeFrames", () => {
     const frames: Uint8Array[] = [];
     for await (const rgb of decodeFrames({ ffmpeg: ffmpeg as FfmpegInfo, path: target, timestampS: 0, width: W, height: H, count: 4 })) frames.push(rgb);
     expect(frames.map((f) => readBarcode(f, W, H, 2))).toEqual([[0, 0], [0, 1], [0, 2], [0, 3]]);
+  });
+
+  it.skipIf(!ffmpeg)("leaves no ffmpeg running when the consumer stops early", async () => {
+    const processes = () => process.getActiveResourcesInfo().filter((k) => k === "ProcessWrap").length;
+    const before = processes();
+    let got = 0;
+    // 30 frames of 57.6 KB: more than a pipe holds, so an ffmpeg nobody stopped would block, not exit.
+    for await (const rgb of decodeFrames({ ffmpeg: ffmpeg as FfmpegInfo, path: target, timestampS: 0, width: W, height: H, count: 30 })) {
+      expect(readBarcode(rgb, W, H, 2)).toEqual([0, got]);
+      if (++got === 2) break;
+    }
+    expect(got).toBe(2);
+    expect(await until(processes, (n) => n === before)).toBe(before);
   });
 
   it.skipIf(!ffmpeg)("says which file and why when ffmpeg cannot be run", async () => {

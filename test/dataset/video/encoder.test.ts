@@ -188,6 +188,28 @@ describe("EpisodeVideoEncoder", () => {
     expect((await probeMp4(path.join(tmp, "encoder", "twice.mp4"))).frameCount).toBe(1);
   });
 
+  it.skipIf(!ffmpeg)("keepAlive(false) lets the process exit while it waits for frames, keepAlive(true) holds it again", async () => {
+    // What holds the event loop open: the ref'd handles Node lists (ffmpeg's process and its two pipes).
+    const held = () => {
+      const kinds = process.getActiveResourcesInfo();
+      return { processes: kinds.filter((k) => k === "ProcessWrap").length, pipes: kinds.filter((k) => k === "PipeWrap").length };
+    };
+    const before = held();
+    const enc = start("keep-alive.mp4");
+    const started = held();
+    expect(started.processes).toBe(before.processes + 1);
+    enc.keepAlive(false);
+    expect(held()).toEqual(before);
+    enc.keepAlive(true);
+    expect(held()).toEqual(started);
+    enc.keepAlive(false);
+    // finish() holds the loop itself while it waits for ffmpeg, whatever keepAlive said.
+    await enc.write(barcodeFrame(64, 48, [5, 0]));
+    const finishing = enc.finish();
+    expect(held().processes).toBe(before.processes + 1);
+    expect((await finishing).frames).toBe(1);
+  });
+
   it.skipIf(!ffmpeg)("reports an ffmpeg that cannot be started, naming it", async () => {
     const enc = start("nobin.mp4", { ffmpeg: { ...(ffmpeg as FfmpegInfo), path: path.join(tmp, "no-ffmpeg") } });
     const err = await (async () => {
