@@ -115,6 +115,36 @@ describe("appendMp4InPlace", () => {
     expect(movie.duration).toBe(Math.ceil((dts * movie.timescale) / movie.videoTracks[0]!.timescale));
   });
 
+  it.skipIf(!ffmpeg)("keeps every sample's bytes over many appends whose media fills the holes of old moovs", { timeout: 120_000 }, async () => {
+    // Short, long and middling clips: old moov zones become holes that later clips' media fills,
+    // split over several holes where one is too small (mp4-space.ts, mp4-rechunk.ts).
+    const templates = [await clip("many-0.mp4", 0, 6), await clip("many-1.mp4", 1, 40), await clip("many-2.mp4", 2, 15)];
+    const views = templates.map((t) => mp4boxSamples(t));
+    const target = path.join(tmp, "x264", "many.mp4");
+    await copyFile(templates[0]!, target);
+    const order = [0];
+    let layout: Awaited<ReturnType<typeof appendMp4InPlace>>["layout"] | undefined;
+    for (let i = 1; i <= 24; i++) {
+      const copy = path.join(tmp, "x264", `many-copy-${i}.mp4`);
+      await copyFile(templates[i % 3]!, copy);
+      layout = (await appendMp4InPlace(target, copy, layout)).layout;
+      order.push(i % 3);
+    }
+    const result = mp4boxSamples(target);
+    let at = 0;
+    for (const [n, t] of order.entries()) {
+      for (let k = 0; k < views[t]!.samples.length; k++, at++) {
+        expect(result.sampleBytes(at).equals(views[t]!.sampleBytes(k)), `clip ${n} sample ${k}`).toBe(true);
+      }
+    }
+    expect(result.samples.length).toBe(at);
+    // Some clip was split over several places: more chunks than clips.
+    expect(new Set(result.samples.map((s) => s.chunk_index)).size).toBeGreaterThan(order.length);
+    // And media went into holes: more mdat boxes than clips (each piece of a clip is an mdat of its own).
+    const mdats = layout!.boxes.filter((b) => b.type === "mdat");
+    expect(mdats.length).toBeGreaterThan(order.length);
+  });
+
   it.skipIf(!ffmpeg)("says what the target held before: its frames and their summed durations", async () => {
     const target = path.join(tmp, "x264", "before.mp4");
     await copyFile(await clip("before-a.mp4", 0, 6), target);

@@ -188,6 +188,15 @@ describe("probeMp4 of other streams", () => {
     expect(decoded.stderrTail).toMatch(/frame=\s*8\b/);
   });
 
+  it.skipIf(!x264)("reads the samples of a fragmented mp4 from its moof boxes", async () => {
+    const clip = await encodeBarcodeClip(x264 as FfmpegInfo, tmp, "to-fragment.mp4", 96, 64, 9, 0);
+    const file = await lavfiClip(x264 as FfmpegInfo, "fragmented.mp4", ["-i", clip, "-c", "copy", "-movflags", "+frag_keyframe+empty_moov"]);
+    const [fragmented, plain] = [await probeMp4(file), await probeMp4(clip)];
+    expect(fragmented.frameCount).toBe(9);
+    expect(fragmented.keyframeCount).toBe(plain.keyframeCount);
+    expect(Array.from(fragmented.timestampsS)).toEqual(Array.from(plain.timestampsS));
+  });
+
   it.skipIf(!x264)("sees an audio track beside the video", async () => {
     const file = await lavfiClip(x264 as FfmpegInfo, "with-audio.mp4", [
       "-f", "lavfi", "-i", "testsrc=s=64x48:r=10", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "0.5", "-c:v", "libx264", "-c:a", "aac",
