@@ -81,6 +81,8 @@ function probeBinary(file: string): Promise<FfmpegInfo | null> {
         return null;
       }
     })();
+    // Like findFfmpeg's, a failure is not kept: the binary may be installed at this path later.
+    void probed.then((info) => { if (info === null) probeCache.delete(file); });
     probeCache.set(file, probed);
   }
   return probed;

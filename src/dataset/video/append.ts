@@ -62,7 +62,8 @@ async function remuxAppend(ffmpeg: FfmpegInfo, target: string, clip: string): Pr
     // duration, which mp4 stores in milliseconds: 20 frames at 30 fps end at 0.667 s, not
     // 0.6667 s, and every frame after the join would be 0.3 ms late. The sum of the target's
     // sample durations is exact; at microsecond precision it rounds back to the exact tick.
-    const { durationS } = await probeMp4(target);
+    const { durationS, frameCount } = await probeMp4(target);
+    const clipFrames = (await probeMp4(clip)).frameCount;
     await writeFile(
       list,
       `ffconcat version 1.0\nfile ${concatQuote(target)}\nduration ${durationS.toFixed(6)}\nfile ${concatQuote(clip)}\n`,
@@ -72,6 +73,11 @@ async function remuxAppend(ffmpeg: FfmpegInfo, target: string, clip: string): Pr
       "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", list,
       "-map", "0:v:0", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", tmp,
     ], target);
+    // ffmpeg's concat skips an input it cannot open with an error message yet exits 0: count the result.
+    const joined = (await probeMp4(tmp)).frameCount;
+    if (joined !== frameCount + clipFrames) {
+      throw new VideoError(`appending ${clip} to ${target} failed: the remux holds ${joined} frames, not ${frameCount} + ${clipFrames}`, { file: target });
+    }
     await rename(tmp, target);
   } catch (err) {
     await rm(tmp, { force: true });

@@ -7,12 +7,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFfmpeg, probeMp4 } from "../../../src/dataset/video/index.js";
-import type { FfmpegInfo } from "../../../src/dataset/video/index.js";
+import { probeMp4 } from "../../../src/dataset/video/probe.js";
+import { findFfmpeg } from "../../../src/system/ffmpeg.js";
+import type { FfmpegInfo } from "../../../src/system/ffmpeg.js";
 import { appendMp4InPlace } from "../../../src/dataset/video/mp4-append.js";
-import { readMoov, serialize, topLevelBoxes } from "../../../src/dataset/video/mp4-boxes.js";
+import { Mp4LayoutError, readMoov, serialize, topLevelBoxes } from "../../../src/dataset/video/mp4-boxes.js";
 import type { Mp4Layout } from "../../../src/dataset/video/mp4-layout.js";
+import { readLayout, replaceBox, sameStamp, stampOf, sttsTicks, topBox } from "../../../src/dataset/video/mp4-layout.js";
 import { encodeBarcodeClip } from "../../helpers/barcode-clip.js";
+import { mp4boxSamples } from "../../helpers/mp4box-samples.js";
 import { tempDir } from "../../helpers/synthetic.js";
 
 const W = 96;
@@ -100,5 +103,94 @@ describe("the layout an in-place mp4 append returns", () => {
     const fourth = await appendMp4InPlace(file, clipCopy(0), third.layout);
     expect(fourth.layout.boxes).toEqual((await onDisk(file)).boxes);
     expect((await probeMp4(file)).frameCount).toBe(40 + 6 + 15 + 6);
+  });
+});
+
+/** stampOf of a file, through a handle opened for it. */
+async function stampOfFile(file: string) {
+  const handle = await fs.promises.open(file, "r");
+  try {
+    return await stampOf(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+describe("stampOf and sameStamp", () => {
+  it("match while the file is unchanged, and not once it grew, was touched or was replaced", async () => {
+    const file = path.join(dir, "stamp.mp4");
+    fs.copyFileSync(templates[0]!.file, file);
+    const stamp = await stampOfFile(file);
+    expect(stamp.size).toBe(fs.statSync(file).size);
+    expect(sameStamp(stamp, await stampOfFile(file))).toBe(true);
+
+    fs.appendFileSync(file, Buffer.alloc(8));
+    expect(sameStamp(stamp, await stampOfFile(file))).toBe(false);
+
+    // Same size, another modification time (set, not waited for).
+    const grown = await stampOfFile(file);
+    fs.utimesSync(file, new Date(2001, 0, 1), new Date(2001, 0, 1));
+    expect(sameStamp(grown, await stampOfFile(file))).toBe(false);
+
+    // Another file of the same bytes renamed over it: another inode.
+    const touched = await stampOfFile(file);
+    const twin = path.join(dir, "stamp-twin.mp4");
+    fs.copyFileSync(file, twin);
+    fs.utimesSync(twin, new Date(2001, 0, 1), new Date(2001, 0, 1));
+    fs.renameSync(twin, file);
+    const replaced = await stampOfFile(file);
+    expect(replaced.ino).not.toBe(touched.ino);
+    expect(sameStamp(touched, replaced)).toBe(false);
+  });
+});
+
+describe("readLayout", () => {
+  it("reads the boxes, the one track and its summed durations as mp4box sees them", async () => {
+    const file = templates[1]!.file;
+    const handle = await fs.promises.open(file, "r");
+    try {
+      const stamp = await stampOf(handle);
+      const layout = await readLayout(handle, stamp, "the target");
+      expect(layout.stamp).toBe(stamp);
+      expect(layout.boxes).toEqual(await topLevelBoxes(handle, stamp.size));
+      const view = mp4boxSamples(file);
+      expect(layout.track.samples).toBe(view.samples.length);
+      expect(layout.ticks).toBe(view.samples.reduce((n, s) => n + s.duration, 0));
+      expect(layout.ticks).toBe(layout.track.mediaDuration);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe("sttsTicks", () => {
+  const stts = (...rows: [number, number][]) => {
+    const raw = Buffer.alloc(8 + 8 * rows.length);
+    raw.writeUInt32BE(rows.length, 4);
+    rows.forEach(([count, delta], i) => { raw.writeUInt32BE(count, 8 + 8 * i); raw.writeUInt32BE(delta, 12 + 8 * i); });
+    return raw;
+  };
+
+  it("sums count x duration over the rows", () => {
+    expect(sttsTicks(stts())).toBe(0);
+    expect(sttsTicks(stts([10, 512], [1, 300], [3, 1024]))).toBe(10 * 512 + 300 + 3 * 1024);
+  });
+
+  it("refuses a table shorter than its count", () => {
+    const raw = stts([1, 1]);
+    raw.writeUInt32BE(2, 4);
+    expect(() => sttsTicks(raw)).toThrow(Mp4LayoutError);
+  });
+});
+
+describe("replaceBox and topBox", () => {
+  it("puts the replacement where the box was, and refuses a box not in the list", () => {
+    const boxes = [topBox("ftyp", 0, 32), topBox("free", 32, 100), topBox("moov", 132, 500)];
+    const free = boxes[1]!;
+    replaceBox(boxes, free, [topBox("mdat", 32, 60), topBox("free", 92, 40)]);
+    expect(boxes.map((b) => [b.type, b.offset, b.size])).toEqual([["ftyp", 0, 32], ["mdat", 32, 60], ["free", 92, 40], ["moov", 132, 500]]);
+    // Found by identity: an equal copy is not the box in the list.
+    expect(() => replaceBox(boxes, { ...boxes[3]! }, [])).toThrow(/box 'moov' at 132 is not in the layout/);
+    expect(topBox("moov", 1, 2)).toEqual({ type: "moov", offset: 1, size: 2, headerSize: 8 });
   });
 });

@@ -5,9 +5,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendClip, findFfmpeg, probeMp4 } from "../../../src/dataset/video/index.js";
-import type { FfmpegInfo } from "../../../src/dataset/video/index.js";
+import { appendClip } from "../../../src/dataset/video/append.js";
+import { probeMp4 } from "../../../src/dataset/video/probe.js";
+import { findFfmpeg } from "../../../src/system/ffmpeg.js";
+import type { FfmpegInfo } from "../../../src/system/ffmpeg.js";
+import type { TopBox } from "../../../src/dataset/video/mp4-boxes.js";
 import { topLevelBoxes } from "../../../src/dataset/video/mp4-boxes.js";
+import { topBox } from "../../../src/dataset/video/mp4-layout.js";
+import { boxHeader, deadBytes, fits, mergeFreeBoxes, placeMoov, withinPage, zoneOf } from "../../../src/dataset/video/mp4-space.js";
 import { encodeBarcodeClip } from "../../helpers/barcode-clip.js";
 import { tempDir } from "../../helpers/synthetic.js";
 
@@ -56,5 +61,129 @@ describe("in-place mp4 appends", () => {
     }
     const { dead, moov, size } = await layout(target);
     console.log(`mp4-dead-space: ${frames} frames, ${size} bytes, moov ${moov}, dead ${dead} (${((100 * dead) / size).toFixed(2)} %, worst ${(100 * worst).toFixed(2)} %)`);
+  });
+});
+
+describe("withinPage", () => {
+  it("is true only for writes that do not cross a 4 KiB boundary", () => {
+    expect(withinPage(0, 8)).toBe(true);
+    expect(withinPage(4088, 8)).toBe(true);
+    expect(withinPage(4089, 8)).toBe(false);
+    expect(withinPage(4095, 4)).toBe(false);
+    expect(withinPage(4096, 8)).toBe(true);
+    expect(withinPage(3 * 4096 - 4, 4)).toBe(true);
+  });
+});
+
+describe("fits", () => {
+  it("takes a box that fills the free space exactly or leaves room for another box's header", () => {
+    expect(fits(100, 100)).toBe(true);
+    expect(fits(100, 108)).toBe(true);
+    expect(fits(100, 500)).toBe(true);
+    // 1 to 7 bytes left over could not be a box: the file would not parse.
+    for (let rest = 1; rest < 8; rest++) expect(fits(100, 100 + rest), `rest ${rest}`).toBe(false);
+    expect(fits(100, 99)).toBe(false);
+  });
+});
+
+describe("boxHeader", () => {
+  it("is the 8-byte size and type of a box", () => {
+    expect(boxHeader(0x01020304, "free").equals(Buffer.from([1, 2, 3, 4, ...Buffer.from("free")]))).toBe(true);
+  });
+});
+
+/** A file of top-level boxes (type, size); the bytes of each are its header and zeros. */
+function boxFile(name: string, spec: [string, number][]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, Buffer.concat(spec.map(([type, size]) => Buffer.concat([boxHeader(size, type), Buffer.alloc(size - 8)]))));
+  return file;
+}
+
+async function merged(file: string): Promise<{ result: TopBox[]; reread: TopBox[] }> {
+  const handle = await fs.promises.open(file, "r+");
+  try {
+    const size = (await handle.stat()).size;
+    const result = await mergeFreeBoxes(handle, await topLevelBoxes(handle, size));
+    return { result, reread: await topLevelBoxes(handle, size) };
+  } finally {
+    await handle.close();
+  }
+}
+
+describe("mergeFreeBoxes", () => {
+  it("joins runs of adjacent free boxes in the file, and returns the boxes the file then has", async () => {
+    const file = boxFile("merge.mp4", [["ftyp", 32], ["free", 100], ["free", 200], ["free", 50], ["mdat", 400], ["free", 60], ["moov", 300], ["free", 40], ["free", 40]]);
+    const { result, reread } = await merged(file);
+    expect(result.map((b) => [b.type, b.offset, b.size])).toEqual([
+      ["ftyp", 0, 32], ["free", 32, 350], ["mdat", 382, 400], ["free", 782, 60], ["moov", 842, 300], ["free", 1142, 80],
+    ]);
+    expect(reread).toEqual(result);
+  });
+
+  it("does not change the boxes it is given", async () => {
+    const file = boxFile("merge-input.mp4", [["ftyp", 32], ["free", 100], ["free", 100]]);
+    const handle = await fs.promises.open(file, "r+");
+    try {
+      const boxes = await topLevelBoxes(handle, (await handle.stat()).size);
+      const copy = structuredClone(boxes);
+      await mergeFreeBoxes(handle, boxes);
+      expect(boxes).toEqual(copy);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("leaves a free box whose size field would be written across a page boundary", async () => {
+    // The first free box's size field at 4094..4097 straddles a page: the merge is not crash safe there.
+    const file = boxFile("merge-page.mp4", [["ftyp", 4094], ["free", 100], ["free", 100]]);
+    const { result, reread } = await merged(file);
+    expect(result.map((b) => b.type)).toEqual(["ftyp", "free", "free"]);
+    expect(reread).toEqual(result);
+  });
+});
+
+describe("zoneOf", () => {
+  it("is the live moov with the free boxes right before and after it", () => {
+    const boxes = [topBox("ftyp", 0, 32), topBox("free", 32, 100), topBox("moov", 132, 500), topBox("free", 632, 300), topBox("mdat", 932, 1000)];
+    const zone = zoneOf(boxes);
+    expect(zone).toEqual({ live: boxes[2], before: boxes[1], after: boxes[3], start: 32, end: 932 });
+  });
+
+  it("is the moov alone when its neighbours are not free boxes", () => {
+    const boxes = [topBox("mdat", 0, 100), topBox("moov", 100, 50), topBox("mdat", 150, 10)];
+    expect(zoneOf(boxes)).toEqual({ live: boxes[1], before: undefined, after: undefined, start: 100, end: 150 });
+  });
+});
+
+describe("placeMoov", () => {
+  const zone = (before: number, moov: number, after: number) => {
+    const boxes = [topBox("free", 1000, before), topBox("moov", 1000 + before, moov), topBox("free", 1000 + before + moov, after)];
+    return zoneOf(boxes.filter((b) => b.size > 0));
+  };
+
+  it("puts the moov at the end of the free box after the live one when it fits with a header to spare", () => {
+    const z = zone(0, 500, 700);
+    expect(placeMoov(z, 600, 50_000)).toEqual({ kind: "zone-end", free: z.after, at: 1500 + 700 - 600 });
+    // 696 bytes: the shrunk free box would be 4 bytes, too small for its header.
+    expect(placeMoov(z, 696, 50_000).kind).not.toBe("zone-end");
+  });
+
+  it("otherwise at the start of the free box before the live one, when it fits", () => {
+    const z = zone(600, 500, 100);
+    expect(placeMoov(z, 600, 50_000)).toEqual({ kind: "zone-start", free: z.before, at: 1000 });
+    expect(placeMoov(z, 590, 50_000)).toEqual({ kind: "zone-start", free: z.before, at: 1000 });
+    expect(placeMoov(z, 595, 50_000).kind).toBe("new-zone");
+  });
+
+  it("otherwise in a new zone at the end of the file, with room to grow", () => {
+    expect(placeMoov(zone(0, 500, 0), 600, 50_000)).toEqual({ kind: "new-zone", at: 50_000, reserve: 600 + 4096 });
+    expect(placeMoov(zone(0, 500, 0), 20_000, 50_000)).toEqual({ kind: "new-zone", at: 50_000, reserve: 20_000 + 10_000 });
+  });
+});
+
+describe("deadBytes", () => {
+  it("counts the bytes of free and skip boxes", () => {
+    expect(deadBytes([topBox("ftyp", 0, 32), topBox("free", 32, 100), topBox("mdat", 132, 900), topBox("skip", 1032, 50), topBox("moov", 1082, 70)])).toBe(150);
+    expect(deadBytes([])).toBe(0);
   });
 });
