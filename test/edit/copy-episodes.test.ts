@@ -2,7 +2,7 @@
  * copyEpisodes, the engine under delete, split and merge: a new dataset made of chosen episodes of
  * several datasets in a given order. Rows are copied with episode_index, index and task_index
  * renumbered (read back with DuckDB), tasks unified by text after any retask, numeric stats
- * recomputed, files closed at the size limit, info.json last; the output verifies. An occupied
+ * recomputed, camera stats carried over, files closed at the size limit, info.json last; the output verifies. An occupied
  * output is refused, a failure removes the partial output, and the inputs are only read.
  */
 import crypto from "node:crypto";
@@ -14,9 +14,12 @@ import { openDataset } from "../../src/dataset/reader.js";
 import type { LeRobotDataset } from "../../src/dataset/reader.js";
 import { copyEpisodes } from "../../src/edit/copy-episodes.js";
 import type { CopyProgress } from "../../src/edit/copy-episodes.js";
+import { findFfmpeg, probeMp4, resolveEncoderSettings, resolveVideoCodec } from "../../src/dataset/video/index.js";
 import { verifyDataset } from "../../src/verify/verify.js";
 import { openDuck, plain, sqlPath } from "../helpers/duckdb.js";
 import { stateValue, tempDir, writeSynthetic } from "../helpers/synthetic.js";
+
+const FRONT = "observation.images.front";
 
 /** Every file's path and bytes, hashed. */
 function folderHash(root: string): string {
@@ -108,6 +111,27 @@ describe("copyEpisodes", () => {
     }
     expect((await verifyDataset(root)).summary.errors).toBe(0);
   });
+
+  it("carries camera stats over, and reads an encoded camera's info block back from the file it wrote", async () => {
+    const cameraRoot = path.join(dir, "camera");
+    await (await writeSynthetic({ root: cameraRoot, episodes: [5, 4], cameras: ["front"], vcodec: "h264" })).finalize();
+    const source = await openDataset(cameraRoot);
+    const ffmpeg = await findFfmpeg();
+    const encode = { ffmpeg, settings: resolveEncoderSettings(resolveVideoCodec("hevc", ffmpeg), { crf: 20 }) };
+    const root = path.join(dir, "camera-out");
+    const result = await copyEpisodes({
+      root, info: structuredClone(source.info), videos: { [FRONT]: { encode } },
+      episodes: [{ dataset: source, episodeIndex: 1 }, { dataset: source, episodeIndex: 0 }],
+    });
+    expect(result.reencoded).toEqual({ [FRONT]: 2 });
+    const out = await openDataset(root);
+    expect(out.features[FRONT]!.info).toMatchObject({ "video.codec": "hevc", "video.crf": 20 });
+    expect((await probeMp4(out.episode(0).cameras[FRONT]!.path)).codec).toBe("hevc");
+    // The frames are the same, so their stats are the source episode's.
+    expect(out.episode(0).stats[FRONT]).toEqual(source.episode(1).stats[FRONT]);
+    expect(out.episode(1).stats[FRONT]).toEqual(source.episode(0).stats[FRONT]);
+    expect((await verifyDataset(root)).summary.errors).toBe(0);
+  }, 60_000);
 
   it("refuses an output folder that holds files, leaving them", async () => {
     const root = path.join(dir, "occupied");
