@@ -11,7 +11,6 @@ import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type * as arrow from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDataset } from "../../src/dataset/reader.js";
 import { DatasetWriter } from "../../src/dataset/writer.js";
@@ -25,7 +24,8 @@ import { verifyDataset } from "../../src/verify/verify.js";
 import { readBarcode } from "../helpers/barcode.js";
 import { BIN, runCli } from "../helpers/cli.js";
 import { expectPublishedJson } from "../helpers/published-schema.js";
-import { DATA_FILE, editEpisodes, editInfo, editJson, mapNumeric, pickRows, rewriteParquet, shortenEditList, truncate } from "../helpers/corrupt.js";
+import { DATA_FILE, editEpisodes, editInfo, editJson, pickRows, rewriteParquet, shortenEditList, truncate } from "../helpers/corrupt.js";
+import { parquetKeyValue, rowsPast } from "../helpers/leftover-rows.js";
 import { features, makeFrame, stateValue, tempDir } from "../helpers/synthetic.js";
 
 const W = 96;
@@ -74,20 +74,6 @@ async function expectIntact(root: string, lengths = LENGTHS): Promise<void> {
   expect(report.summary.errors, JSON.stringify(report.findings.filter((f) => f.severity === "error"))).toBe(0);
   expect(report.findings.filter((f) => f.check !== "quality.short_episode")).toEqual([]);
 }
-
-/** Rows of a data table with episode_index and index renumbered as the next save would have them. */
-function rowsPast(table: arrow.Table, rows: number[], episode: number, firstIndex: number): arrow.Table {
-  const picked = pickRows(table, rows);
-  return mapNumeric(mapNumeric(picked, "episode_index", (v) => (v as BigInt64Array).fill(BigInt(episode))), "index", (v) => {
-    for (let i = 0; i < v.length; i++) (v as BigInt64Array)[i] = BigInt(firstIndex + i);
-  });
-}
-
-/** The file's key-value metadata, for re-encoding a table as the file had it. */
-async function keyValue(file: string): Promise<Map<string, string>> {
-  return new Map([...(await readParquetMetadata(file)).keyValue].filter(([k]) => k !== "ARROW:schema"));
-}
-
 
 function closeTo(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= 1e-9 * Math.max(1, Math.abs(x)));
@@ -149,7 +135,7 @@ describe("repair", () => {
       const file = p(root, DATA_FILE);
       const original = fs.readFileSync(file);
       const table = await readParquet(file);
-      const extra = encodeParquet(rowsPast(table, [0, 1, 2, 3, 4, 5, 6], 4, TOTAL), { keyValueMetadata: await keyValue(file) });
+      const extra = encodeParquet(rowsPast(table, [0, 1, 2, 3, 4, 5, 6], 4, TOTAL), { keyValueMetadata: await parquetKeyValue(file) });
       fs.writeFileSync(file, appendRowGroups(original, extra));
       expect((await verifyDataset(root)).countsByCheck["data.unreferenced_rows"]).toBe(1);
 
@@ -171,7 +157,7 @@ describe("repair", () => {
       const original = fs.readFileSync(file);
       const table = await readParquet(file);
       const last = pickRows(table, Array.from({ length: LENGTHS[3]! }, (_, i) => TOTAL - LENGTHS[3]! + i));
-      const mixed = encodeParquet(last.concat(rowsPast(table, [0, 1, 2], 4, TOTAL)), { keyValueMetadata: await keyValue(file) });
+      const mixed = encodeParquet(last.concat(rowsPast(table, [0, 1, 2], 4, TOTAL)), { keyValueMetadata: await parquetKeyValue(file) });
       const concat = new ParquetConcat();
       fs.writeFileSync(file, Buffer.concat([concat.add(keepRowGroups(new Uint8Array(original), 3)), concat.add(mixed), concat.finish()]));
       expect((await readParquetMetadata(file)).rowGroupRows).toEqual([10, 12, 9, 14]);
@@ -321,7 +307,7 @@ describe("repair", () => {
   async function damageEverything(root: string): Promise<void> {
     const file = p(root, DATA_FILE);
     const table = await readParquet(file);
-    fs.writeFileSync(file, appendRowGroups(fs.readFileSync(file), encodeParquet(rowsPast(table, [0, 1, 2], 4, TOTAL), { keyValueMetadata: await keyValue(file) })));
+    fs.writeFileSync(file, appendRowGroups(fs.readFileSync(file), encodeParquet(rowsPast(table, [0, 1, 2], 4, TOTAL), { keyValueMetadata: await parquetKeyValue(file) })));
     fs.rmSync(p(root, STATS));
     shortenEditList(p(root, FRONT));
     fs.writeFileSync(p(root, "stray.bin"), "left over");
