@@ -5,10 +5,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import * as arrow from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckId } from "../../../src/verify/catalog.js";
 import { checkData } from "../../../src/verify/checks/data.js";
-import { DATA_FILE, mapNumeric, pickRows, rewriteParquet, truncate } from "../../helpers/corrupt.js";
+import { DATA_FILE, mapNumeric, pickRows, rewriteParquet, truncate, withColumn } from "../../helpers/corrupt.js";
 import { tempDir } from "../../helpers/synthetic.js";
 import { contextBefore, copyOf, findingsOf, writeVerifyBase } from "../../helpers/verify-context.js";
 
@@ -32,6 +33,11 @@ const CASES: Case[] = [
   { name: "a deleted data file", apply: (f) => fs.rmSync(f), expect: { check: "data.missing_file", episode: 0 }, then: ["data.missing_file"] },
   { name: "a data file without footer", apply: (f) => truncate(f, -8), expect: { check: "data.no_footer", episode: 0 }, then: ["data.missing_file"] },
   { name: "a data file of zero bytes", apply: (f) => fs.writeFileSync(f, ""), expect: { check: "data.unreadable" }, then: ["data.missing_file"] },
+  {
+    name: "a null in a feature column",
+    apply: rewrite((t) => withColumn(t, "observation.state", arrow.vectorFromArray(Array.from({ length: t.numRows }, (_, i) => (i === 5 ? null : Array.from(t.getChild("observation.state")!.get(i) as arrow.Vector))), t.getChild("observation.state")!.type))),
+    expect: { check: "data.nulls", column: "observation.state" },
+  },
   { name: "an index gap at row 150", apply: rewrite((t) => mapNumeric(t, "index", (v) => { for (let i = 150; i < v.length; i++) i64(v)[i]! += 1n; })), expect: { check: "data.index", row: 150, column: "index" }, then: ["data.episode_rows", "data.episode_rows"] },
   // One stray row splits episode 1 in two around a run of episode 0.
   { name: "a row of episode 0 inside episode 1", apply: rewrite((t) => mapNumeric(t, "episode_index", (v) => { i64(v)[150] = 0n; })), expect: { check: "data.episode_rows", episode: 1, row: 100 }, then: ["data.episode_rows", "data.episode_rows"] },

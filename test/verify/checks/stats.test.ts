@@ -24,6 +24,7 @@ const CASES: Case[] = [
   { name: "a stats.json cut short", apply: (r) => truncate(path.join(r, STATS), 100), expect: { check: "stats.unreadable", file: STATS } },
   { name: "a feature without stats", apply: (r) => editStats(r, (s) => { delete s.action; }), expect: { check: "stats.feature_missing", file: STATS, column: "action" } },
   { name: "stats of the wrong width", apply: (r) => editStats(r, (s) => { s.action!.min!.pop(); }), expect: { check: "stats.shape", file: STATS, column: "action" } },
+  { name: "stats whose min is not an array", apply: (r) => editStats(r, (s) => { (s.action as Record<string, unknown>).min = "low"; }), expect: { check: "stats.malformed", file: STATS, column: "action" } },
   { name: "a count that is not total_frames", apply: (r) => editStats(r, (s) => { s.action!.count = [7]; }), expect: { check: "stats.count", file: STATS, column: "action" }, then: ["stats.episode_mismatch"] },
   { name: "stats.json stale against the episodes' stats", apply: (r) => editStats(r, (s) => { s.action!.mean![2]! += 0.5; }), expect: { check: "stats.episode_mismatch", file: STATS, column: "action" } },
   { name: "an episode's stats that disagree with its data", apply: (r) => editEpisodes(r, (e) => { (e[1]!.stats.action!.min as number[])[0]! -= 5; }), expect: { check: "stats.episode_data", episode: 1, column: "action" } },
