@@ -11,9 +11,9 @@ export function formatVerifyReport(report: VerifyReport): string {
   const what = [
     d.robotType ?? "no robot type",
     d.fps !== null ? `${d.fps} fps` : undefined,
-    d.episodes !== null ? `${d.episodes} episodes` : undefined,
-    d.frames !== null ? `${d.frames} frames` : undefined,
-    d.tasks !== null ? `${d.tasks} task${d.tasks === 1 ? "" : "s"}` : undefined,
+    d.episodes !== null ? plural(d.episodes, "episode") : undefined,
+    d.frames !== null ? plural(d.frames, "frame") : undefined,
+    d.tasks !== null ? plural(d.tasks, "task") : undefined,
     d.cameras.length > 0 ? `cameras ${d.cameras.map((c) => c.replace(/^observation\.images\./, "")).join(", ")}` : "no cameras",
   ].filter(Boolean);
   lines.push(`verify ${d.root}`, `  ${what.join(", ")}`);

@@ -113,7 +113,7 @@ function setupPlots(data) {
   const box = document.getElementById("plots");
   for (const [key, plot] of Object.entries(data.plots)) {
     const title = document.createElement("div");
-    title.innerHTML = "<b>" + key + "</b> " + plot.names.map((n, j) => '<span style="color:' + COLORS[j % COLORS.length] + '">' + n + "</span>").join(" ");
+    title.innerHTML = "<b>" + escapeText(key) + "</b> " + plot.names.map((n, j) => '<span style="color:' + COLORS[j % COLORS.length] + '">' + escapeText(n) + "</span>").join(" ");
     const canvas = document.createElement("canvas");
     canvas.width = 900; canvas.height = 160; canvas.dataset.key = key;
     canvas.addEventListener("click", (event) => {
@@ -175,7 +175,7 @@ async function showPanel(dataset, episode) {
     html += "<h3>stats</h3><table><tr><th>feature</th><th>min</th><th>max</th><th>mean</th><th>std</th></tr>";
     for (const [key, s] of Object.entries(dataset.stats)) {
       const f = (v) => (Array.isArray(v) ? v.flat(2).map((x) => Number(x).toFixed(2)).join(", ") : "");
-      html += "<tr><td>" + key + "</td><td>" + f(s.min) + "</td><td>" + f(s.max) + "</td><td>" + f(s.mean) + "</td><td>" + f(s.std) + "</td></tr>";
+      html += "<tr><td>" + escapeText(key) + "</td><td>" + f(s.min) + "</td><td>" + f(s.max) + "</td><td>" + f(s.mean) + "</td><td>" + f(s.std) + "</td></tr>";
     }
     html += "</table>";
   }

@@ -9,9 +9,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findFfmpeg } from "../../src/system/ffmpeg.js";
-import type { Camera, CameraConfig } from "../../src/hardware/cameras/camera.js";
-import type { CameraDevice } from "../../src/hardware/cameras/list-cameras.js";
-import { findCameras } from "../../src/processes/find-cameras.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/synthetic.js";
 
@@ -185,49 +182,4 @@ describe.skipIf(!built)("LeRobot v0.6 command lines", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     }
   }, 30_000);
-});
-
-describe("findCameras: camera type, warm-up and record time", () => {
-  const device: CameraDevice = { id: "/dev/video7", name: "Test Camera", backend: "v4l2", indexOrPath: "/dev/video7", formats: [{ kind: "raw", format: "yuyv422", description: "YUYV", sizes: ["640x480"] }] };
-  /** A camera that notes when its frame is taken, relative to start(). */
-  function fakeCamera(log: { config?: CameraConfig; takenAfterMs?: number }) {
-    return (name: string, config: CameraConfig): Camera => {
-      log.config = config;
-      let startedAt = 0;
-      return {
-        name, width: 4, height: 2, fps: 30,
-        start: async () => { startedAt = performance.now(); },
-        latest: () => { log.takenAfterMs = performance.now() - startedAt; return { data: new Uint8Array(4 * 2 * 3).fill(200), sequence: 0, receivedAtMs: performance.now() }; },
-        onError: () => () => {},
-        stop: async () => {},
-      };
-    };
-  }
-
-  it("holds each camera for recordTimeS after a warm-up of warmupS, then saves LeRobot's opencv_<id>.png", async () => {
-    const dir = tempDir();
-    try {
-      const held: { config?: CameraConfig; takenAfterMs?: number } = {};
-      const found = await findCameras({ snapshotDir: dir, recordTimeS: 0.6, warmupS: 0.25, listDevices: async () => [device], open: fakeCamera(held) });
-      expect(held.config).toMatchObject({ type: "opencv", index_or_path: "/dev/video7", width: 640, height: 480, warmup_s: 0.25, input_format: "yuyv422" });
-      expect(held.takenAfterMs).toBeGreaterThanOrEqual(590);
-      expect(found[0]!.snapshot).toBe(path.join(dir, "opencv__dev_video7.png"));
-      expect(fs.readFileSync(found[0]!.snapshot!).subarray(1, 4).toString()).toBe("PNG");
-
-      const quick: { config?: CameraConfig; takenAfterMs?: number } = {};
-      await findCameras({ snapshotDir: dir, recordTimeS: 0, listDevices: async () => [device], open: fakeCamera(quick) });
-      expect(quick.config?.warmup_s).toBe(1); // LeRobot's default warmup_s
-      expect(quick.takenAfterMs).toBeLessThan(300);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("finds no realsense cameras (no SDK) without listing devices; opencv lists them all", async () => {
-    let listed = 0;
-    const listDevices = async () => { listed++; return [device]; };
-    expect(await findCameras({ cameraType: "realsense", listDevices })).toEqual([]);
-    expect(listed).toBe(0);
-    expect(await findCameras({ cameraType: "opencv", listDevices })).toEqual([device]);
-  });
 });

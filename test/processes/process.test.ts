@@ -2,7 +2,8 @@
  * The process contract (src/processes/process.ts), rule by rule, against every process: record,
  * replay, teleoperate, calibrate, calibrateTest and findPort, on simulated arms (their real
  * protocol), a synthetic camera and an in-memory sink. Every wait is on an event (a state
- * update), never a fixed sleep. Then the two helpers on their own: the lifecycle and the clock.
+ * update), never a fixed sleep. Then process.ts's own helpers; the lifecycle and the clock have
+ * their own files.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -17,9 +18,8 @@ import { SO_POSITION_NAMES } from "../../src/hardware/robots/types.js";
 import { calibrateTest } from "../../src/processes/calibrate-test.js";
 import { calibrate } from "../../src/processes/calibrate.js";
 import { findPort } from "../../src/processes/find-port.js";
-import { ProcessStoppedError, lifecycle, unlessAborted } from "../../src/processes/lifecycle.js";
-import { PacedClock } from "../../src/processes/paced-clock.js";
 import type { HardwareProcess, ProcessState } from "../../src/processes/process.js";
+import { STOPPED, deferred, isStopped, latenessSummary } from "../../src/processes/process.js";
 import type { RecordSink } from "../../src/processes/record.js";
 import { record } from "../../src/processes/record.js";
 import { replay } from "../../src/processes/replay.js";
@@ -238,104 +238,37 @@ describe.each(kinds.filter((k) => k.name !== "findPort"))("$name fails at once w
   }, 30_000);
 });
 
-describe("lifecycle", () => {
-  const make = (run: () => Promise<string>) => {
-    let runs = 0;
-    let releases = 0;
-    const lc = lifecycle<ProcessState, string>({
-      state: { phase: "ready" },
-      run: () => { runs++; return run(); },
-      release: async () => { releases++; },
-      stoppedResult: () => "nothing",
-    });
-    return { lc, runs: () => runs, releases: () => releases };
-  };
-
-  it("runs the work once however often start() is called, and never after stop()", async () => {
-    const once = make(async () => "answer");
-    once.lc.process.start();
-    once.lc.process.start();
-    expect(await once.lc.process.result).toBe("answer");
-    once.lc.process.start();
-    expect(once.runs()).toBe(1);
-    expect(once.releases()).toBe(1);
-    expect(once.lc.process.getState().phase).toBe("done");
-
-    const stopped = make(async () => "answer");
-    stopped.lc.process.stop();
-    stopped.lc.process.start();
-    expect(await stopped.lc.process.result).toBe("nothing");
-    expect(stopped.runs()).toBe(0);
-    expect(stopped.releases()).toBe(1);
-  });
-
-  it("a stop that interrupts a wait resolves with the stopped result; a failure wins over whatever the work does next", async () => {
-    const waiting = make(() => unlessAborted(never<string>(), waiting.lc.signal));
-    waiting.lc.process.start();
-    waiting.lc.process.stop();
-    expect(await waiting.lc.process.result).toBe("nothing");
-    expect(waiting.lc.signal.reason).toBeInstanceOf(ProcessStoppedError);
-
-    const failing = make(async () => {
-      failing.lc.fail(new Error("first"));
-      throw new Error("second");
-    });
-    failing.lc.process.start();
-    await expect(failing.lc.process.result).rejects.toThrow("first");
-    expect(failing.lc.process.getState()).toEqual({ phase: "failed", error: "first" });
-    expect(failing.releases()).toBe(1);
+describe("STOPPED and isStopped", () => {
+  it("mark the result of a process stopped before its answer, and only that", () => {
+    expect(isStopped(STOPPED)).toBe(true);
+    expect(Object.isFrozen(STOPPED)).toBe(true);
+    expect(isStopped({ stopped: true })).toBe(true);
+    for (const answer of [undefined, null, 0, "stopped", { stopped: false }, { stopped: "yes" }, { file: "x.json" }]) expect(isStopped(answer)).toBe(false);
   });
 });
 
-describe("PacedClock", () => {
-  it("puts tick k at t0 + k / fps", () => {
-    const clock = new PacedClock(40);
-    clock.start(1000);
-    expect([0, 1, 2, 40].map((k) => clock.slotTime(k))).toEqual([1000, 1025, 1050, 2000]);
+describe("deferred", () => {
+  it("settles its promise from outside, and a rejection nobody awaits is not unhandled", async () => {
+    const ok = deferred<number>();
+    ok.resolve(3);
+    expect(await ok.promise).toBe(3);
+    const failed = deferred<number>();
+    failed.reject(new Error("lost"));
+    // Had deferred not handled it, vitest would report an unhandled rejection here.
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(failed.promise).rejects.toThrow("lost");
+  });
+});
+
+describe("latenessSummary", () => {
+  it("gives p50, p99 and max of the samples, in any order", () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 99 - i); // 0..99 reversed
+    expect(latenessSummary(samples)).toEqual({ p50: 50, p99: 99, max: 99 });
+    expect(samples[0]).toBe(99); // the caller's array is left as it was
+    expect(latenessSummary([4, 1, 2])).toEqual({ p50: 2, p99: 4, max: 4 });
   });
 
-  it("counts a tick whose work ran past the next slot as an overrun, and skips the slots it covered (no catch-up burst)", () => {
-    const clock = new PacedClock(10); // slots every 100 ms
-    clock.start(0);
-    expect(clock.endTick(60)).toBe(false); // tick 0 done before slot 1
-    expect(clock.slot).toBe(1);
-    expect(clock.endTick(100)).toBe(false); // tick 1 done exactly at slot 2: on time
-    expect(clock.slot).toBe(2);
-    expect(clock.endTick(450)).toBe(true); // tick 2 ran to 450: slots 3 and 4 passed
-    expect(clock.slot).toBe(5);
-    expect(clock.slotTime(clock.slot)).toBeGreaterThanOrEqual(450);
-    expect(clock.overruns).toBe(1);
-    for (const done of [512.5, 777, 1234.56]) {
-      clock.endTick(done);
-      // Whatever the overrun, the next slot is never in the past.
-      expect(clock.slotTime(clock.slot)).toBeGreaterThanOrEqual(done);
-      expect(clock.slotTime(clock.slot - 1)).toBeLessThan(done);
-    }
-  });
-
-  it("measures a tick's lateness against its slot and keeps one sample per tick", async () => {
-    const clock = new PacedClock(30);
-    // Slot 0 was due a second ago: the tick runs at once, at least a second late.
-    clock.start(performance.now() - 1000);
-    expect(await clock.waitForSlot()).toBe(true);
-    expect(clock.lateMs).toBeGreaterThanOrEqual(1000);
-    expect(clock.lateness).toEqual([clock.lateMs]);
-  });
-
-  it("an aborted signal ends a pending wait at once, and no tick runs after it", async () => {
-    const abort = new AbortController();
-    const clock = new PacedClock(30, abort.signal);
-    clock.start(performance.now() + 3_600_000); // slot 0 an hour away
-    const waiting = clock.waitForSlot();
-    abort.abort(new Error("lost"));
-    expect(await waiting).toBe(false);
-    expect(await clock.waitForSlot()).toBe(false);
-    expect(clock.lateness).toEqual([]);
-    expect(await new PacedClock(30, abort.signal).waitForSlot()).toBe(false);
-  });
-
-  it("refuses a rate that is not positive", () => {
-    expect(() => new PacedClock(0)).toThrow(RangeError);
-    expect(() => new PacedClock(Number.NaN)).toThrow(RangeError);
+  it("gives zeros for a run with no tick", () => {
+    expect(latenessSummary([])).toEqual({ p50: 0, p99: 0, max: 0 });
   });
 });

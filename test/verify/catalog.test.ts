@@ -8,7 +8,6 @@ import fs from "node:fs";
 import path from "node:path";
 import * as arrow from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFfmpeg, runFfmpeg } from "../../src/system/ffmpeg.js";
 import { writeSyntheticDataset } from "../../src/dataset/synthetic.js";
 import { CHECKS } from "../../src/verify/catalog.js";
 import type { CheckId } from "../../src/verify/catalog.js";
@@ -16,6 +15,7 @@ import { verifyReportSchema } from "../../src/verify/report.js";
 import type { VerifyReport } from "../../src/verify/report.js";
 import { verifyDataset } from "../../src/verify/verify.js";
 import { DATA_FILE, EPISODES_FILE, editEpisodes, editInfo, editJson, mapNumeric, pickRows, rewriteParquet, shortenEditList, truncate, withColumn } from "../helpers/corrupt.js";
+import { reencodeVideo } from "../helpers/reencode.js";
 import { tempDir } from "../helpers/synthetic.js";
 
 const bin = path.join(import.meta.dirname, "..", "..", "bin", "lerobot-ts.js");
@@ -38,14 +38,6 @@ interface Corruption {
 }
 
 const p = (root: string, rel: string) => path.join(root, rel);
-
-async function reencode(root: string, rel: string, args: string[]): Promise<void> {
-  const ffmpeg = await findFfmpeg();
-  const out = p(root, `${rel}.tmp.mp4`);
-  const result = await runFfmpeg(ffmpeg, ["-v", "error", "-y", "-i", p(root, rel), ...args, "-c:v", "libx264", "-g", "2", "-pix_fmt", "yuv420p", out]);
-  if (result.code !== 0) throw new Error(`ffmpeg failed: ${result.stderrTail}`);
-  fs.renameSync(out, p(root, rel));
-}
 
 const CORRUPTIONS: Corruption[] = [
   // meta/info.json
@@ -122,11 +114,11 @@ const CORRUPTIONS: Corruption[] = [
     f.info!["video.height"] = 96;
     f.info!["video.width"] = 128;
   }) },
-  { name: "mp4 at another frame rate", expect: "videos.fps", apply: (r) => reencode(r, FRONT, ["-r", "25"]) },
+  { name: "mp4 at another frame rate", expect: "videos.fps", apply: (r) => reencodeVideo(r, FRONT, ["-r", "25"]) },
   { name: "edit list hiding the last frames", expect: "videos.edit_list", apply: (r) => {
     shortenEditList(p(r, FRONT));
   } },
-  { name: "mp4 with 5 frames fewer", expect: "videos.frame_count", apply: (r) => reencode(r, FRONT, ["-frames:v", String(4 * EPISODE_FRAMES - 5)]) },
+  { name: "mp4 with 5 frames fewer", expect: "videos.frame_count", apply: (r) => reencodeVideo(r, FRONT, ["-frames:v", String(4 * EPISODE_FRAMES - 5)]) },
   { name: "from/to timestamps shifted half a frame", expect: "videos.from_timestamp", apply: (r) => editEpisodes(r, (e) => {
     const v = e[2]!.videos["observation.images.front"]!;
     v.fromTimestampS += 0.5 / 30;
@@ -140,14 +132,14 @@ const CORRUPTIONS: Corruption[] = [
   { name: "to_timestamp past the end of the file", expect: "videos.past_end", apply: (r) => editEpisodes(r, (e) => { e[3]!.videos["observation.images.front"]!.toTimestampS += 1; }) },
   { name: "to - from disagrees with length", expect: "videos.duration", apply: (r) => editEpisodes(r, (e) => { e[0]!.videos["observation.images.front"]!.toTimestampS -= 0.01; }) },
   { name: "frames between episodes", expect: "videos.gap", apply: async (r) => {
-    await reencode(r, FRONT, ["-vf", "tpad=stop=10:stop_mode=clone"]);
+    await reencodeVideo(r, FRONT, ["-vf", "tpad=stop=10:stop_mode=clone"]);
     await editEpisodes(r, (e) => {
       const v = e[3]!.videos["observation.images.front"]!;
       v.fromTimestampS += 10 / 30;
       v.toTimestampS += 10 / 30;
     });
   } },
-  { name: "frames after the last episode", expect: "videos.unreferenced_tail", apply: (r) => reencode(r, FRONT, ["-vf", "tpad=stop=10:stop_mode=clone"]) },
+  { name: "frames after the last episode", expect: "videos.unreferenced_tail", apply: (r) => reencodeVideo(r, FRONT, ["-vf", "tpad=stop=10:stop_mode=clone"]) },
 
   // stats
   { name: "stats.json deleted", expect: "stats.missing", apply: (r) => fs.rmSync(p(r, STATS)) },

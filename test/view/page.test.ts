@@ -1,18 +1,49 @@
 /// <reference lib="dom" />
 /**
- * The viewer in a real browser (Debian's Chromium driven by playwright-core): episode 2 opens
- * with every video at its from_timestamp, the plots hold one point per frame, the right arrow
- * steps one frame, and a screenshot is written.
+ * The viewer page: the HTML shell and script page.ts generates, then the page in a real browser
+ * (Debian's Chromium driven by playwright-core): episode 2 opens with every video at its
+ * from_timestamp, the plots hold one point per frame, the right arrow steps one frame, and a
+ * screenshot is written.
  */
 import fs from "node:fs";
 import path from "node:path";
+import vm from "node:vm";
 import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticDataset } from "../../src/dataset/synthetic.js";
+import { VIEWER_SCRIPT, pageHtml } from "../../src/view/page.js";
 import type { ViewServer } from "../../src/view/server.js";
 import { startViewServer } from "../../src/view/server.js";
+import { editInfo } from "../helpers/corrupt.js";
 import { tempDir } from "../helpers/synthetic.js";
+
+describe("pageHtml", () => {
+  it("puts the repo id in the title as text, markup and quotes escaped", () => {
+    const html = pageHtml(`me/<script>alert("x")</script>&'`);
+    expect(html).toContain("<title>me/&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;&#38;&#39; · lerobot-ts view</title>");
+    expect(html.match(/<script/g)).toHaveLength(1);
+  });
+
+  it("loads the viewer script from the server, not from a CDN", () => {
+    const html = pageHtml("me/demo");
+    expect(html).toContain('<script src="/viewer.js"></script>');
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it("has every element the script looks up by id", () => {
+    const html = pageHtml("me/demo");
+    const ids = [...new Set([...VIEWER_SCRIPT.matchAll(/getElementById\("([^"]+)"\)/g)].map((m) => m[1]!))];
+    expect(ids.length).toBeGreaterThan(3);
+    expect(ids.filter((id) => !html.includes(`id="${id}"`))).toEqual([]);
+  });
+});
+
+describe("VIEWER_SCRIPT", () => {
+  it("is a script that compiles (a syntax error would only show in the browser)", () => {
+    expect(() => new vm.Script(VIEWER_SCRIPT)).not.toThrow();
+  });
+});
 
 /** Until the page shows `episode` with both videos loaded and not seeking. */
 async function videosReady(page: Page, episode: number): Promise<void> {
@@ -99,6 +130,25 @@ describe.skipIf(!CHROMIUM)("view in Chromium", () => {
       await page.close();
     } finally {
       await v06.close();
+    }
+  }, 60_000);
+
+  it("shows joint names from info.json as text, never as markup", async () => {
+    const namedRoot = path.join(dir, "me", "named");
+    await writeSyntheticDataset({ root: namedRoot, episodes: 1, frames: 10, cameras: ["front", "wrist"], width: 96, height: 64 });
+    const name = '<img src=x onerror="window.__injected=1">';
+    editInfo(namedRoot, (i) => { i.features.action!.names = [name, "b", "c", "d", "e", "f"]; });
+    const named = await startViewServer(namedRoot);
+    try {
+      const page = await browser.newPage();
+      await page.goto(named.url);
+      await videosReady(page, 0);
+      expect(await page.locator("#plots img").count()).toBe(0);
+      expect(await page.locator("#plots span", { hasText: name }).count()).toBe(1);
+      expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+      await page.close();
+    } finally {
+      await named.close();
     }
   }, 60_000);
 

@@ -1,12 +1,12 @@
 /**
  * The Feetech bus and the SO-101 arm against the simulated servos (byte for byte through the
- * protocol code): connect checks, calibration files and EEPROM, units, retries and faults, and
- * the calibrate / teleoperate processes.
+ * protocol code): connect checks, calibration files and EEPROM, units, retries and faults. The
+ * calibrate and teleoperate processes are tested in test/processes/.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { calibrationPath, readCalibrationFile, writeCalibrationFile } from "../../../src/hardware/calibration.js";
+import { calibrationPath, writeCalibrationFile } from "../../../src/hardware/calibration.js";
 import { FeetechBus } from "../../../src/hardware/feetech/bus.js";
 import { MotorChecksumError, MotorStatusError, MotorTimeoutError } from "../../../src/hardware/feetech/errors.js";
 import { StatusError } from "../../../src/hardware/feetech/protocol.js";
@@ -16,11 +16,8 @@ import { TransportError } from "../../../src/hardware/transport.js";
 import { openSimulatedArm } from "../../../src/hardware/robots/sim-arm.js";
 import { SO_MOTOR_NAMES, UnknownArmTypeError } from "../../../src/hardware/robots/types.js";
 import { SimulatedChain } from "../../../src/hardware/sim/chain.js";
-import { calibrate } from "../../../src/processes/calibrate.js";
-import { teleoperate } from "../../../src/processes/teleoperate.js";
-import { answer } from "../../helpers/answer.js";
 import { tempDir } from "../../helpers/synthetic.js";
-import { afterCalls, until } from "../../helpers/wait.js";
+import { until } from "../../helpers/wait.js";
 
 const home = tempDir("lerobot-ts-arm-");
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -167,109 +164,5 @@ describe("openArmLink (the transport chosen outside the arm)", () => {
     await chain.close();
     await expect(openArmLink("/dev/lerobot-ts-no-such-port", "follower")).rejects.toThrow(TransportError);
     await expect(openArmLink("/dev/lerobot-ts-no-such-port", "follower")).rejects.toThrow(/port \/dev\/lerobot-ts-no-such-port does not exist/);
-  });
-});
-
-describe("calibrate (process)", () => {
-  it("on the simulator, Enter presses alone give the arm's true calibration, saved as LeRobot does", async () => {
-    const env = freshEnv();
-    const prompts: string[] = [];
-    const phases: string[] = [];
-    let tables = 0;
-    const job = await calibrate({
-      arm: { type: "so101_leader", port: "sim", id: "lead" }, env,
-      prompt: async ({ phase }) => { prompts.push(phase); return ""; },
-      onStateUpdate: (s) => { if (phases.at(-1) !== s.phase) phases.push(s.phase); },
-      onRangesUpdate: () => { tables++; },
-    });
-    expect(job.getState().phase).toBe("ready");
-    job.start();
-    const result = answer(await job.result);
-    expect(prompts).toEqual(["mid-pose", "recording-ranges"]);
-    expect(phases).toEqual(["mid-pose", "recording-ranges", "saving", "done"]);
-    expect(tables).toBeGreaterThan(100);
-    const expected = openSimulatedArm("leader").calibration;
-    expect(result.calibration).toEqual(expected);
-    expect(result.file).toBe(calibrationPath("teleoperators", "so_leader", "lead", env));
-    expect(readCalibrationFile(result.file, SO_MOTOR_NAMES)).toEqual(expected);
-
-    // A second run offers the file; Enter keeps it and writes it to the motors.
-    const again = await calibrate({ arm: { type: "so101_leader", port: "sim", id: "lead" }, env, prompt: async () => "" });
-    again.start();
-    expect(await again.result).toMatchObject({ keptExistingFile: true, file: result.file });
-  }, 30_000);
-
-  it("explains a homing offset beyond ±2047 (LeRobot's \"Magnitude exceeds 2047\") and asks again", async () => {
-    const sim = openSimulatedArm("follower");
-    const lines: string[] = [];
-    let midPrompts = 0;
-    const job = await calibrate({
-      arm: { type: "so101_follower", port: "sim", id: "wrap" }, env: freshEnv(), connect: { simulator: sim }, log: (l) => lines.push(l),
-      prompt: async ({ phase }) => {
-        // The first time, the person leaves wrist_roll at the encoder's very end.
-        if (phase === "mid-pose" && midPrompts++ === 0) sim.hand.hold({ wrist_roll: 4095 });
-        return "";
-      },
-    });
-    job.start();
-    const result = answer(await job.result);
-    expect(midPrompts).toBe(2);
-    expect(lines.join("\n")).toMatch(/wrist_roll reads 4095 at this pose: a homing offset must stay within ±2047 steps \(LeRobot's "Magnitude exceeds 2047"\)\. Turn that joint a little away/);
-    expect(result.calibration.wrist_roll!.homing_offset).toBe(0);
-  }, 30_000);
-
-  it("stops cleanly before finishing and saves nothing", async () => {
-    const env = freshEnv();
-    const sim = openSimulatedArm("follower");
-    // The person never answers: stop() must not wait for them.
-    const job = await calibrate({
-      arm: { type: "so101_follower", port: "sim", id: "x" }, env, connect: { simulator: sim },
-      prompt: () => new Promise(() => {}),
-      onStateUpdate: (s) => { if (s.phase === "mid-pose") { job.stop(); job.stop(); } },
-    });
-    job.start();
-    expect(await job.result).toEqual({ stopped: true });
-    expect(job.getState().phase).toBe("stopped");
-    expect(sim.transport.isOpen).toBe(false);
-    expect(fs.existsSync(calibrationPath("robots", "so_follower", "x", env))).toBe(false);
-  });
-});
-
-describe("teleoperate (process)", () => {
-  it("makes the follower follow the leader at the requested rate", async () => {
-    const ticks: { action: Record<string, number>; observation?: Record<string, number> }[] = [];
-    const job = await teleoperate({
-      robot: { type: "so101_follower", port: "sim" }, teleop: { type: "so101_leader", port: "sim" },
-      fps: 50, durationS: 1.5, readFollower: true, env: freshEnv(),
-      onTick: (t) => ticks.push(t),
-    });
-    job.start();
-    const result = await job.result;
-    expect(result.ticks).toBeGreaterThanOrEqual(70);
-    expect(result.rateHz).toBeGreaterThan(45);
-    // After the ease-in, the follower tracks within a few degrees of where the leader was a tick ago.
-    const last = ticks.at(-1)!;
-    for (const key of Object.keys(last.action)) expect(Math.abs(last.observation![key]! - last.action[key]!)).toBeLessThan(8);
-    const moved = Math.abs(ticks.at(-1)!.action["shoulder_pan.pos"]! - ticks[0]!.action["shoulder_pan.pos"]!);
-    expect(moved).toBeGreaterThan(0.5);
-    // It ended by itself after durationS.
-    expect(job.getState().phase).toBe("done");
-  });
-
-  it("ends with an error and releases the follower when the leader's cable is pulled", async () => {
-    const leader = openSimulatedArm("leader");
-    const follower = openSimulatedArm("follower");
-    const ticks = afterCalls(10);
-    const job = await teleoperate({
-      robot: { type: "so101_follower", port: "sim" }, teleop: { type: "so101_leader", port: "sim" }, fps: 60, env: freshEnv(),
-      connect: { robot: { simulator: follower }, teleop: { simulator: leader } }, onTick: ticks.callback,
-    });
-    job.start();
-    await ticks.reached;
-    leader.transport.faults.disconnect();
-    await expect(job.result).rejects.toThrow(/leader arm on sim was lost/);
-    expect(job.getState().phase).toBe("failed");
-    follower.transport.sync();
-    expect(follower.transport.joint("elbow_flex").servo.readRegister("Torque_Enable")).toBe(0);
   });
 });
