@@ -146,6 +146,12 @@ describe("SimulatedChain: the bus", () => {
     expect(SO101_IDS.map((id) => chain.servo(id).readRegister("Goal_Position"))).toEqual([0, 1111, 0, 0, 3333, 0]);
   });
 
+  it("applies a broadcast WRITE on every servo and answers none", async () => {
+    const { chain } = clockedChain();
+    expect((await exchange(chain, write(BROADCAST_ID, Acceleration.address, [30]), 1)).bytes).toEqual([]);
+    expect(SO101_IDS.map((id) => chain.servo(id).readRegister("Acceleration"))).toEqual([30, 30, 30, 30, 30, 30]);
+  });
+
   it("leaves a servo deaf to the line once its Baud_Rate register names another speed", async () => {
     const { chain } = clockedChain();
     await exchange(chain, write(3, Lock.address, [0]), 1);
