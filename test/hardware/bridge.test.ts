@@ -7,12 +7,16 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bridgeToSerial } from "../../src/hardware/bridge.js";
 import { calibrationPath, writeCalibrationFile } from "../../src/hardware/calibration.js";
 import { SOArm } from "../../src/hardware/robots/so-arm.js";
 import { openSimulatedArm } from "../../src/hardware/robots/sim-arm.js";
+import { SerialTransport } from "../../src/hardware/serial-transport.js";
+import type { Transport } from "../../src/hardware/transport.js";
 import { openPtyPair } from "../helpers/pty.js";
+import type { PtyPair } from "../helpers/pty.js";
+import { receive } from "../helpers/received-bytes.js";
 import { tempDir } from "../helpers/synthetic.js";
 import { until } from "../helpers/wait.js";
 
@@ -22,6 +26,56 @@ await probe?.close();
 const bin = path.join(import.meta.dirname, "..", "..", "bin", "lerobot-ts.js");
 const built = fs.existsSync(path.join(import.meta.dirname, "..", "..", "dist", "cli", "main.js"));
 if (!built) console.warn("arm-pty CLI test: skipped, dist/ is missing (npm test builds it)");
+
+/** An in-memory transport that answers every chunk with the chunk transformed, like a tiny device. */
+class EchoTransport implements Transport {
+  readonly path = "echo";
+  readonly baudRate = 1_000_000;
+  isOpen = true;
+  private readonly listeners = new Set<(chunk: Uint8Array) => void>();
+  constructor(private readonly transform: (byte: number) => number) {}
+  async write(bytes: Uint8Array): Promise<void> {
+    const reply = bytes.map(this.transform);
+    queueMicrotask(() => this.listeners.forEach((listener) => listener(reply)));
+  }
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  onClose(): () => void {
+    return () => {};
+  }
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {
+    this.isOpen = false;
+  }
+}
+
+describe.skipIf(!probe)("bridgeToSerial", () => {
+  let pair: PtyPair;
+  beforeAll(async () => {
+    pair = (await openPtyPair())!;
+  });
+  afterAll(() => pair.close());
+
+  it("bridges an in-memory transport to one end: the other end gets its replies", async () => {
+    const device = new EchoTransport((byte) => byte ^ 0x5a);
+    const bridge = await bridgeToSerial(device, pair.b, { baudRate: 1_000_000 });
+    const host = await SerialTransport.open(pair.a);
+    const request = Uint8Array.from([0xff, 0xff, 0x01, 0x04, 0x02, 0x38, 0x02, 0xbe]);
+    const reply = receive(host, request.length);
+    await host.write(request);
+    expect(await reply).toEqual(request.map((byte) => byte ^ 0x5a));
+
+    await bridge.close();
+    expect(device.isOpen).toBe(true);
+    // The bridge released its end: it can be opened again.
+    const again = await SerialTransport.open(pair.b);
+    await again.close();
+    await host.close();
+  });
+
+});
 
 describe.skipIf(!probe)("SO-101 over a pseudo-terminal through serialport", () => {
   const home = tempDir("lerobot-ts-pty-");

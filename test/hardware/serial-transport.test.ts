@@ -1,61 +1,19 @@
-/** SerialTransport and the bridge over real ttys: socat pty pairs stand in for a USB serial adapter. */
+/** SerialTransport over real ttys: socat pty pairs stand in for a USB serial adapter. */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bridgeToSerial } from "../../src/hardware/bridge.js";
 import { SerialTransport } from "../../src/hardware/serial-transport.js";
 import { TransportError } from "../../src/hardware/transport.js";
-import type { Transport } from "../../src/hardware/transport.js";
 import { openPtyPair } from "../helpers/pty.js";
 import type { PtyPair } from "../helpers/pty.js";
+import { receive } from "../helpers/received-bytes.js";
 import { tempDir } from "../helpers/synthetic.js";
 
 const probe = await openPtyPair();
 await probe?.close();
 if (!probe) console.warn("serial: pty tests skipped, socat is not installed (.ci/run installs it; apt-get install socat)");
-
-/** Resolves with the first `count` bytes the transport receives. */
-function receive(transport: Transport, count: number): Promise<Uint8Array> {
-  const bytes = new Uint8Array(count);
-  let received = 0;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`received ${received} of ${count} bytes`)), 5000);
-    const off = transport.onData((chunk) => {
-      bytes.set(chunk.subarray(0, count - received), received);
-      received += Math.min(chunk.length, count - received);
-      if (received < count) return;
-      clearTimeout(timer);
-      off();
-      resolve(bytes);
-    });
-  });
-}
-
-/** An in-memory transport that answers every chunk with the chunk transformed, like a tiny device. */
-class EchoTransport implements Transport {
-  readonly path = "echo";
-  readonly baudRate = 1_000_000;
-  isOpen = true;
-  private readonly listeners = new Set<(chunk: Uint8Array) => void>();
-  constructor(private readonly transform: (byte: number) => number) {}
-  async write(bytes: Uint8Array): Promise<void> {
-    const reply = bytes.map(this.transform);
-    queueMicrotask(() => this.listeners.forEach((listener) => listener(reply)));
-  }
-  onData(listener: (chunk: Uint8Array) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  onClose(): () => void {
-    return () => {};
-  }
-  async flush(): Promise<void> {}
-  async close(): Promise<void> {
-    this.isOpen = false;
-  }
-}
 
 describe.skipIf(!probe)("SerialTransport over a pty pair", () => {
   let pair: PtyPair;
@@ -87,23 +45,6 @@ describe.skipIf(!probe)("SerialTransport over a pty pair", () => {
     expect(closes).toEqual([undefined]);
     expect(a.isOpen).toBe(false);
     await expect(a.write(ping)).rejects.toBeInstanceOf(TransportError);
-  });
-
-  it("bridges an in-memory transport to one end: the other end gets its replies", async () => {
-    const device = new EchoTransport((byte) => byte ^ 0x5a);
-    const bridge = await bridgeToSerial(device, pair.b, { baudRate: 1_000_000 });
-    const host = await SerialTransport.open(pair.a);
-    const request = Uint8Array.from([0xff, 0xff, 0x01, 0x04, 0x02, 0x38, 0x02, 0xbe]);
-    const reply = receive(host, request.length);
-    await host.write(request);
-    expect(await reply).toEqual(request.map((byte) => byte ^ 0x5a));
-
-    await bridge.close();
-    expect(device.isOpen).toBe(true);
-    // The bridge released its end: it can be opened again.
-    const again = await SerialTransport.open(pair.b);
-    await again.close();
-    await host.close();
   });
 
   it("refuses a port another program holds", async () => {

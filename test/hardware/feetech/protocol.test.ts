@@ -1,13 +1,7 @@
-/** The Feetech packet layer and the unit conversions, against hand-computed bytes and LeRobot's formulas. */
-import fs from "node:fs";
-import path from "node:path";
+/** The Feetech packet layer (protocol 0), against hand-computed bytes. */
 import { describe, expect, it } from "vitest";
-import { calibrationPath, findCalibrationFile, readCalibrationFile, writeCalibrationFile } from "../../../src/hardware/calibration.js";
-import { CONTROL_TABLE, decodeSignMagnitude, encodeSignMagnitude } from "../../../src/hardware/feetech/control-table.js";
 import type { Packet } from "../../../src/hardware/feetech/protocol.js";
 import { Instruction, PacketParser, buildPacket, describeStatusError, transferMs } from "../../../src/hardware/feetech/protocol.js";
-import { normalizePosition, unnormalizePosition } from "../../../src/hardware/normalize.js";
-import { tempDir } from "../../helpers/synthetic.js";
 
 function parseAll(...chunks: number[][]): { packets: Packet[]; parser: PacketParser } {
   const packets: Packet[] = [];
@@ -49,60 +43,5 @@ describe("packets", () => {
 
   it("sizes transfers at 10 bits a byte", () => {
     expect(transferMs(100, 1_000_000)).toBeCloseTo(1, 9);
-  });
-});
-
-describe("sign-magnitude (LeRobot's encoding)", () => {
-  it("round-trips Homing_Offset (bit 11), positions (bit 15) and load (bit 10)", () => {
-    expect(encodeSignMagnitude(-33, 11)).toBe(0x800 | 33);
-    expect(decodeSignMagnitude(0x800 | 33, 11)).toBe(-33);
-    expect(encodeSignMagnitude(2047, 11)).toBe(2047);
-    expect(() => encodeSignMagnitude(2048, 11)).toThrow(/magnitude 2048 exceeds 2047/);
-    expect(decodeSignMagnitude(encodeSignMagnitude(-100, 15), 15)).toBe(-100);
-    expect(CONTROL_TABLE.Present_Load.signBit).toBe(10);
-  });
-});
-
-describe("units (LeRobot's normalisation)", () => {
-  const cal = { id: 3, drive_mode: 0, homing_offset: 0, range_min: 1000, range_max: 3000 };
-  it("degrees: (raw - mid) * 360 / 4095, unclamped", () => {
-    expect(normalizePosition("elbow_flex", 2000, cal, "degrees")).toBe(0);
-    expect(normalizePosition("elbow_flex", 3000, cal, "degrees")).toBeCloseTo((1000 * 360) / 4095, 12);
-    expect(normalizePosition("elbow_flex", 4000, cal, "degrees")).toBeCloseTo((2000 * 360) / 4095, 12);
-    expect(unnormalizePosition("elbow_flex", 87.91, cal, "degrees")).toBe(Math.trunc((87.91 * 4095) / 360 + 2000));
-  });
-  it("-100..100 and 0..100 clamp to the calibrated range, as LeRobot does", () => {
-    expect(normalizePosition("elbow_flex", 999, cal, "range_m100_100")).toBe(-100);
-    expect(normalizePosition("elbow_flex", 2500, cal, "range_m100_100")).toBe(50);
-    expect(normalizePosition("gripper", 1500, cal, "range_0_100")).toBe(25);
-    expect(unnormalizePosition("elbow_flex", 150, cal, "range_m100_100")).toBe(3000);
-    expect(unnormalizePosition("gripper", 33.3, cal, "range_0_100")).toBe(Math.trunc(0.333 * 2000 + 1000));
-    expect(normalizePosition("x", 1500, { ...cal, drive_mode: 1 }, "range_m100_100")).toBe(50);
-  });
-});
-
-describe("calibration files", () => {
-  it("are found where LeRobot puts them, current folder name first, and round-trip", () => {
-    const dir = tempDir("lerobot-ts-cal-");
-    try {
-      const env = { HF_LEROBOT_HOME: dir } as NodeJS.ProcessEnv;
-      const legacy = calibrationPath("robots", "so101_follower", "arm1", env);
-      expect(legacy).toBe(path.join(dir, "calibration", "robots", "so101_follower", "arm1.json"));
-      const motors = ["shoulder_pan", "gripper"];
-      const cal = { shoulder_pan: { id: 1, drive_mode: 0, homing_offset: -33, range_min: 743, range_max: 3458 }, gripper: { id: 6, drive_mode: 0, homing_offset: 100, range_min: 2000, range_max: 3400 } };
-      writeCalibrationFile(legacy, cal);
-      expect(fs.readFileSync(legacy, "utf8")).toContain('    "shoulder_pan": {\n        "id": 1,');
-      expect(findCalibrationFile("robots", ["so_follower", "so101_follower"], "arm1", env)).toBe(legacy);
-      const current = calibrationPath("robots", "so_follower", "arm1", env);
-      writeCalibrationFile(current, cal);
-      expect(findCalibrationFile("robots", ["so_follower", "so101_follower"], "arm1", env)).toBe(current);
-      expect(readCalibrationFile(current, motors)).toEqual(cal);
-      expect(calibrationPath("robots", "so_follower", "a", { HF_LEROBOT_CALIBRATION: "/x/cal" } as NodeJS.ProcessEnv)).toBe("/x/cal/robots/so_follower/a.json");
-      expect(calibrationPath("teleoperators", "so_leader", "a", { HF_HOME: "/h" } as NodeJS.ProcessEnv)).toBe("/h/lerobot/calibration/teleoperators/so_leader/a.json");
-      fs.writeFileSync(current, JSON.stringify({ shoulder_pan: { ...cal.shoulder_pan, homing_offset: 3000 } }));
-      expect(() => readCalibrationFile(current, motors)).toThrow(/motor 'shoulder_pan' homing_offset/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

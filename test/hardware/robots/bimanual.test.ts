@@ -17,7 +17,7 @@ import type { BimanualArmConfig } from "../../../src/hardware/robots/bimanual.js
 import { BimanualArm, bimanualCameras } from "../../../src/hardware/robots/bimanual.js";
 import { SOArm } from "../../../src/hardware/robots/so-arm.js";
 import { openSimulatedArm } from "../../../src/hardware/robots/sim-arm.js";
-import { SO_MOTOR_NAMES, armPositionNames, lerobotRobotName, sameRobotType } from "../../../src/hardware/robots/types.js";
+import { SO_MOTOR_NAMES, armPositionNames, lerobotRobotName } from "../../../src/hardware/robots/types.js";
 import { calibrate } from "../../../src/processes/calibrate.js";
 import type { CalibrationPrompt } from "../../../src/processes/calibrate.js";
 import type { RecordTick } from "../../../src/processes/record.js";
@@ -40,18 +40,6 @@ const TWELVE = [...SO_MOTOR_NAMES.map((m) => `left_${m}.pos`), ...SO_MOTOR_NAMES
 /** Mean absolute difference over the body joints of one side. */
 const gap = (a: Record<string, number>, aSide: string, b: Record<string, number>, bSide: string) =>
   SO_MOTOR_NAMES.slice(0, 5).reduce((sum, m) => sum + Math.abs(a[`${aSide}_${m}.pos`]! - b[`${bSide}_${m}.pos`]!), 0) / 5;
-
-describe("robot type names", () => {
-  it("are what LeRobot writes as robot_type (robot.name), so100/so101/so_follower being one robot", () => {
-    expect(["so_follower", "so100_follower", "so101_follower"].map(lerobotRobotName)).toEqual(["so_follower", "so_follower", "so_follower"]);
-    expect(lerobotRobotName("bi_so_follower")).toBe("bi_so_follower");
-    expect(lerobotRobotName("so101_leader")).toBe("so_leader");
-    expect(sameRobotType("so_follower", "so101_follower")).toBe(true);
-    expect(sameRobotType("so100_follower", "so101_follower")).toBe(true);
-    expect(sameRobotType("so101_follower", "bi_so_follower")).toBe(false);
-    expect(armPositionNames("bi_so_follower")).toEqual(TWELVE);
-  });
-});
 
 describe("bimanual cameras", () => {
   it("prefix per-arm cameras with their side, keep top-level names, and refuse a collision as LeRobot does", () => {

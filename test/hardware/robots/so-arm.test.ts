@@ -1,18 +1,13 @@
 /**
- * The Feetech bus and the SO-101 arm against the simulated servos (byte for byte through the
- * protocol code): connect checks, calibration files and EEPROM, units, retries and faults. The
- * calibrate and teleoperate processes are tested in test/processes/.
+ * The SO-101 arm against the simulated servos (byte for byte through the protocol code): connect
+ * checks, calibration files and EEPROM, units, retries and faults. The bus, the link and the
+ * calibrate and teleoperate processes have their own files.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { calibrationPath, writeCalibrationFile } from "../../../src/hardware/calibration.js";
-import { FeetechBus } from "../../../src/hardware/feetech/bus.js";
-import { MotorChecksumError, MotorStatusError, MotorTimeoutError } from "../../../src/hardware/feetech/errors.js";
-import { StatusError } from "../../../src/hardware/feetech/protocol.js";
-import { openArmLink } from "../../../src/hardware/robots/arm-link.js";
 import { CalibrationMissingError, MotorCheckError, SOArm } from "../../../src/hardware/robots/so-arm.js";
-import { TransportError } from "../../../src/hardware/transport.js";
 import { openSimulatedArm } from "../../../src/hardware/robots/sim-arm.js";
 import { SO_MOTOR_NAMES, UnknownArmTypeError } from "../../../src/hardware/robots/types.js";
 import { SimulatedChain } from "../../../src/hardware/sim/chain.js";
@@ -24,59 +19,6 @@ afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 let envCount = 0;
 /** A fresh calibration folder per test. */
 const freshEnv = () => ({ HF_LEROBOT_HOME: path.join(home, `h${envCount++}`) }) as NodeJS.ProcessEnv;
-
-describe("FeetechBus on the simulator", () => {
-  it("scans, reads, writes and sync-reads with typed values", async () => {
-    const chain = SimulatedChain.so101();
-    const bus = new FeetechBus(chain, { motorNames: { 3: "elbow_flex" } });
-    expect(await bus.scan()).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(await bus.read(1, "Model_Number")).toBe(777);
-    await bus.write(3, "Lock", 0);
-    await bus.write(3, "Homing_Offset", -40);
-    expect(await bus.read(3, "Homing_Offset")).toBe(-40);
-    const { values } = await bus.syncRead("Present_Position", [1, 2, 3, 4, 5, 6]);
-    chain.sync();
-    expect(values.get(3)).toBe(chain.joint("elbow_flex").servo.actualPosition + 40);
-    await bus.regWrite(3, "Acceleration", 77);
-    expect(await bus.read(3, "Acceleration")).toBe(0);
-    await bus.action();
-    expect(await bus.read(3, "Acceleration")).toBe(77);
-    await chain.close();
-  });
-
-  it("retries a corrupted read (default 2) and then names the motor", async () => {
-    const chain = SimulatedChain.so101();
-    const bus = new FeetechBus(chain, { motorNames: { 3: "elbow_flex" }, latencyMs: 5 });
-    chain.faults.corruptChecksum(3, 2);
-    expect(await bus.read(3, "Model_Number")).toBe(777);
-    expect(bus.retries).toBe(2);
-    chain.faults.corruptChecksum(3);
-    await expect(bus.read(3, "Model_Number")).rejects.toThrow(MotorChecksumError);
-    await expect(bus.read(3, "Model_Number")).rejects.toThrow(/motor 'elbow_flex' \(id 3\) on sim sent corrupted replies \(bad checksum\) in all 3 tries/);
-    chain.faults.clear();
-    chain.faults.noReply(3);
-    const error = await bus.syncRead("Present_Position", [1, 2, 3]).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MotorTimeoutError);
-    expect((error as Error).message).toBe("motor 'elbow_flex' (id 3) did not answer on sim after 3 tries");
-    chain.faults.clear();
-    chain.faults.errorBits(3, StatusError.OVERLOAD | StatusError.OVERHEAT);
-    await expect(bus.read(3, "Present_Position")).rejects.toThrow(MotorStatusError);
-    await expect(bus.read(3, "Present_Position")).rejects.toThrow(/motor 'elbow_flex' \(id 3\) on sim reported overheat, overload while reading Present_Position/);
-    // Sync reads keep the value and report the bits: an overloaded gripper still has a position.
-    const sync = await bus.syncRead("Present_Position", [3]);
-    expect(sync.statusErrors.get(3)).toBe(StatusError.OVERLOAD | StatusError.OVERHEAT);
-    expect(sync.values.has(3)).toBe(true);
-    await chain.close();
-  });
-
-  it("resynchronises past garbage on the line", async () => {
-    const chain = SimulatedChain.so101();
-    const bus = new FeetechBus(chain);
-    chain.faults.garbage([0xff, 0x13, 0xff, 0xff, 0x00]);
-    expect(await bus.read(2, "Model_Number")).toBe(777);
-    await chain.close();
-  });
-});
 
 describe("SOArm", () => {
   it("connects to the simulator with its own calibration, configures as LeRobot, and moves", async () => {
@@ -149,20 +91,5 @@ describe("SOArm", () => {
     sim2.transport.sync();
     expect(sim2.transport.joint("shoulder_pan").servo.readRegister("Torque_Enable")).toBe(0);
     await arm.disconnect();
-  });
-});
-
-describe("openArmLink (the transport chosen outside the arm)", () => {
-  it("gives the simulator for port 'sim', an injected transport as is, and a serial port otherwise", async () => {
-    const sim = await openArmLink("sim", "leader", { simSeed: 3 });
-    expect(sim.transport).toBe(sim.simulator!.transport);
-    expect(sim.transport.path).toBe("sim");
-    await sim.transport.close();
-    const chain = SimulatedChain.so101();
-    const injected = await openArmLink("/dev/ttyACM7", "follower", { transport: chain });
-    expect(injected).toEqual({ transport: chain, simulator: undefined });
-    await chain.close();
-    await expect(openArmLink("/dev/lerobot-ts-no-such-port", "follower")).rejects.toThrow(TransportError);
-    await expect(openArmLink("/dev/lerobot-ts-no-such-port", "follower")).rejects.toThrow(/port \/dev\/lerobot-ts-no-such-port does not exist/);
   });
 });
