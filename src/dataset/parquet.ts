@@ -126,7 +126,12 @@ export async function readParquet(file: string | ByteSource, options: ReadParque
 function decodeParquet(bytes: Uint8Array, file: string, options: ReadParquetOptions): arrow.Table {
   try {
     const wasmTable = pw.readParquet(bytes, { ...options, batchSize: 65536 });
-    return arrow.tableFromIPC(wasmTable.intoIPCStream());
+    const table = arrow.tableFromIPC(wasmTable.intoIPCStream());
+    if (!options.columns) return table;
+    // parquet-wasm's in-memory reader (0.8.0) ignores `columns` and returns every column: keep
+    // those asked for, in file order as a parquet projection gives them.
+    const wanted = new Set(options.columns);
+    return table.select(table.schema.fields.map((f) => f.name).filter((name) => wanted.has(name)));
   } catch (error) {
     throw new DatasetError(`cannot read ${file}: ${errorText(error)}`, { file, cause: error });
   }

@@ -9,7 +9,6 @@ import * as arrow from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendRowGroups, keepRowGroups } from "../../src/dataset/parquet-append.js";
 import { encodeParquet, readParquet, readParquetMetadata } from "../../src/dataset/parquet.js";
-import { CompactReader, CompactWriter } from "../../src/dataset/thrift-compact.js";
 import { columnData, dataSchema } from "../../src/dataset/schema.js";
 import { DEFAULT_FEATURES } from "../../src/dataset/info.js";
 import { tempDir } from "../helpers/synthetic.js";
@@ -42,15 +41,6 @@ describe("appendRowGroups", () => {
   let dir: string;
   beforeAll(() => { dir = tempDir(); });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it("round-trips a footer through the thrift codec byte for byte", () => {
-    const bytes = encodeParquet(episodeTable(0, 10, 0));
-    const footerLength = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 4).getUint32(0, true);
-    const footer = bytes.subarray(bytes.length - 8 - footerLength, bytes.length - 8);
-    const writer = new CompactWriter();
-    writer.writeStruct(new CompactReader(footer).readStruct());
-    expect(Buffer.from(writer.bytes()).equals(Buffer.from(footer))).toBe(true);
-  });
 
   it("gives a file both readers see as the concatenation, one row group per episode", async () => {
     const lengths = [7, 1, 20, 5000, 3];
