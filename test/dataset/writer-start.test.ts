@@ -6,6 +6,7 @@ import { DatasetError } from "../../src/errors.js";
 import { CLIP_DIR } from "../../src/dataset/camera-clips.js";
 import { checkFeatureSpecs } from "../../src/dataset/feature-specs.js";
 import { CODEBASE_VERSION, DEFAULT_DATA_PATH, DEFAULT_VIDEO_PATH, INFO_PATH } from "../../src/dataset/info.js";
+import { openDataset } from "../../src/dataset/reader.js";
 import { DatasetWriter } from "../../src/dataset/writer.js";
 import type { DatasetWriterOptions } from "../../src/dataset/writer.js";
 import { assertEmptyOrMissing, checkCreateNumbers, newDatasetInfo, readForResume } from "../../src/dataset/writer-start.js";
@@ -121,6 +122,30 @@ describe("readForResume", () => {
     for (const file of leftovers) expect(fs.existsSync(file), file).toBe(false);
     for (const file of kept) expect(fs.existsSync(file), file).toBe(true);
     expect(fs.existsSync(path.join(root, CLIP_DIR))).toBe(false);
+  });
+
+  /** A two-episode dataset (2 and 3 frames) whose info.json is then made to count `episodes` of them. */
+  async function countedAs(name: string, episodes: number, frames: number): Promise<string> {
+    const root = path.join(dir, name);
+    await (await writeSynthetic({ root, episodes: [2, 3], cameras: [] })).finalize();
+    const info = JSON.parse(fs.readFileSync(path.join(root, INFO_PATH), "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(path.join(root, INFO_PATH), JSON.stringify({ ...info, total_episodes: episodes, total_frames: frames, splits: { train: `0:${episodes}` } }));
+    return root;
+  }
+
+  it("reads the dataset as info.json, the commit point, counts it: an episode a killed save left past it is dropped", async () => {
+    const root = await countedAs("past-commit", 1, 2);
+    const resumed = await readForResume(root);
+    expect(resumed.info.total_episodes).toBe(1);
+    expect(resumed.dataCursor).toEqual({ chunk: 0, file: 1, exists: false });
+    expect((await openDataset(root)).episodes.map((e) => e.length)).toEqual([2]);
+  });
+
+  it("refuses a dataset whose info.json counts more episodes than meta/episodes holds", async () => {
+    const root = await countedAs("missing-episode", 3, 9);
+    const error = await readForResume(root).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatasetError);
+    expect((error as Error).message).toMatch(/says 3 episodes but meta\/episodes holds 2/);
   });
 
   it("refuses a dataset whose info.json does not read, rather than starting it over", async () => {

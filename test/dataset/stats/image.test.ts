@@ -105,3 +105,18 @@ describe("ImageStatsAccumulator", () => {
     expect(() => acc.result()).toThrow(/no frames/);
   });
 });
+
+describe("ImageStatsAccumulator below two pixels", () => {
+  it("gives quantiles equal to the mean for a single sampled pixel (LeRobot skips the histogram below 2 samples)", () => {
+    const acc = new ImageStatsAccumulator(1, 1);
+    acc.push(Uint8Array.of(51, 102, 204));
+    const s = acc.result();
+    for (const [name] of QS) expect(chans(s[name]), name).toEqual([51 / 255, 102 / 255, 204 / 255]);
+    // With two pixels the histogram applies, and its estimate is not exactly the value.
+    const two = new ImageStatsAccumulator(2, 1);
+    two.push(Uint8Array.of(51, 102, 204, 51, 102, 204));
+    const values = [51 / 255, 102 / 255, 204 / 255];
+    for (const [name, q] of QS) expectClose(chans(two.result()[name]), values.map((v) => referenceQuantile([v, v], q)), 1e-12);
+    expect(chans(two.result().q01)).not.toEqual(values);
+  });
+});

@@ -104,3 +104,16 @@ describe("computeNumericStats", () => {
     expect(() => computeNumericStats([], 2)).toThrow(/no frames/);
   });
 });
+
+describe("computeNumericStats with NaN", () => {
+  it("makes every statistic of a dimension holding NaN NaN, as numpy does, and leaves the other dimensions alone", () => {
+    const s = computeNumericStats([1, 10, NaN, 20, 3, 30], 2);
+    for (const name of ["min", "max", "mean", "std", "q01", "q10", "q50", "q90", "q99"] as const) {
+      expect(Number.isNaN(vec(s[name])[0]), name).toBe(true);
+    }
+    expect(vec(s.min)[1]).toBe(10);
+    expect(vec(s.max)[1]).toBe(30);
+    expect(vec(s.mean)[1]).toBe(20);
+    expect(s.count).toEqual([3]);
+  });
+});
