@@ -76,9 +76,12 @@ describe("DataFileTarget", () => {
   });
 
   it("starts the next file once the footer passed its bound, rolling over to the next chunk", async () => {
+    // The bound is 1 MiB (appended-parquet.ts): a 3-row file's footer is far below it.
+    expect(AppendedParquetFile.footerLimitBytes).toBe(MIB);
     const { root, info } = dataset({ chunksSize: 1 });
     const target = new DataFileTarget(root, info, firstFile());
     const first = await saveRows(target, 0, 3);
+    expect(first.file.footerFull).toBe(false);
     expect(target.fileFor(3)).toBe(first.file);
     AppendedParquetFile.footerLimitBytes = 1; // any footer is past a 1-byte bound
     expect(first.file.footerFull).toBe(true);

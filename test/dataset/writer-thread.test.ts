@@ -4,6 +4,7 @@
  * as the proxy sends them, its replies read as they come.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { Worker, isMainThread, parentPort } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -106,5 +107,12 @@ describe("writer-thread requests", () => {
     expect(await thread.reply(ids[4]!)).toMatchObject({ ok: true, value: { episodeIndex: 0, length: 2 } });
     await thread.reply(ids[5]!);
     expect(thread.order.slice(-ids.length)).toEqual(ids);
+  });
+
+  it.runIf(process.platform === "linux")("runs behind the main thread (nice + 5), so a recorder's clock wins a contended core", async () => {
+    await thread.reply(send({ op: "finalize" })); // the thread is up and has run its set-up
+    const base = os.getPriority();
+    const nice = fs.readdirSync("/proc/self/task").map((tid) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]));
+    expect(nice.filter((n) => n === base + 5)).toHaveLength(1);
   });
 });
