@@ -9,7 +9,6 @@ import path from "node:path";
 import { Worker, isMainThread, parentPort } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WriterReply, WriterRequest } from "../../src/dataset/writer-messages.js";
-import { until } from "../helpers/wait.js";
 import { features, makeFrame, tempDir } from "../helpers/synthetic.js";
 
 const dir = tempDir();
@@ -29,20 +28,28 @@ function startThread(): Thread & { worker: Worker } {
   // As threaded-writer.ts does for the .ts sources: register tsx's loader, then load the entry.
   const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}); });`;
   const worker = new Worker(bootstrap, { eval: true, execArgv: [] });
-  const replies = new Map<number, WriterReply>();
+  // One promise per request id, settled by its reply (or by the thread failing): no polling.
+  const waiting = new Map<number, { promise: Promise<WriterReply>; resolve: (r: WriterReply) => void; reject: (e: Error) => void }>();
+  const slot = (id: number) => {
+    let entry = waiting.get(id);
+    if (!entry) {
+      let resolve!: (r: WriterReply) => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<WriterReply>((res, rej) => { resolve = res; reject = rej; });
+      entry = { promise, resolve, reject };
+      waiting.set(id, entry);
+    }
+    return entry;
+  };
   const order: number[] = [];
-  let failure: Error | undefined;
-  worker.on("message", (reply: WriterReply) => { replies.set(reply.id, reply); order.push(reply.id); });
-  worker.on("error", (error) => { failure = error; });
+  worker.on("message", (reply: WriterReply) => { order.push(reply.id); slot(reply.id).resolve(reply); });
+  worker.on("error", (error) => { for (const entry of waiting.values()) entry.reject(error); });
+  worker.on("exit", (code) => { for (const entry of waiting.values()) entry.reject(new Error(`the writer thread exited (code ${code})`)); });
   return {
     worker,
     order,
-    send: (id, request) => worker.postMessage({ id, request }),
-    reply: async (id) => {
-      await until(() => failure ?? replies.get(id), (v) => v !== undefined);
-      if (failure) throw failure;
-      return replies.get(id)!;
-    },
+    send: (id, request) => { slot(id); worker.postMessage({ id, request }); },
+    reply: (id) => slot(id).promise,
   };
 }
 
