@@ -76,6 +76,14 @@ describe("validateFrame: refused frames", () => {
     expect(refusal({ note: undefined }).message).toMatch(/'note': is missing/);
   });
 
+  it("refuses keys every object inherits (toString, constructor, ...) like any other unknown feature", () => {
+    for (const key of ["toString", "constructor", "hasOwnProperty", "valueOf"]) {
+      const error = refusal({ [key]: 1 });
+      expect(error.feature, key).toBe(key);
+      expect(error.message).toMatch(/not a feature/);
+    }
+  });
+
   it("refuses a vector of the wrong length or holding non-numbers, saying where", () => {
     expect(refusal({ "observation.state": [1, 2] }).message).toMatch(/shape \[3\] \(3 values\), got 2/);
     expect(refusal({ "observation.state": "1,2,3" }).message).toMatch(/got a string/);
