@@ -1,10 +1,16 @@
 /** Which encoder and settings a writer's cameras use: asked for at create, inherited from the videos on resume. */
-import { describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { VideoError } from "../../src/errors.js";
 import { pickEncoder, requestedEncoderSettings, resumeEncoderSettings } from "../../src/dataset/encoder-choice.js";
 import { checkFeatureSpecs } from "../../src/dataset/feature-specs.js";
 import type { DatasetInfo } from "../../src/dataset/info.js";
 import { newDatasetInfo } from "../../src/dataset/writer-start.js";
+import { tempDir } from "../helpers/synthetic.js";
+
+const dir = tempDir();
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** info.json of a dataset with two cameras, whose feature info blocks are `front` and `wrist`. */
 function infoWithCameras(front: Record<string, unknown>, wrist: Record<string, unknown> = front): DatasetInfo {
@@ -72,5 +78,42 @@ describe("pickEncoder", () => {
     await expect(pickEncoder({ vcodec: "vp9" })).rejects.toThrow(VideoError);
     await expect(pickEncoder({ vcodec: "vp9" })).rejects.toThrow(/unknown video codec 'vp9'/);
     await expect(pickEncoder({ crf: -1 })).rejects.toThrow(/crf must be a number >= 0/);
+  });
+});
+
+describe("pickEncoder with an ffmpeg lacking encoders", () => {
+  /**
+   * The real ffmpeg behind a script that hides libx264 and libx265 from its encoder list, as a
+   * build without them would show; used through LEROBOT_FFMPEG for the duration of `run`.
+   */
+  async function withoutX26x<T>(run: (ffmpegPath: string) => Promise<T>): Promise<T> {
+    const real = (await pickEncoder({})).ffmpeg.path;
+    const script = path.join(dir, "ffmpeg-without-x26x");
+    fs.writeFileSync(script, `#!/bin/sh\nif [ "$2" = "-encoders" ]; then "${real}" "$@" | grep -v -E 'libx26[45]'; else exec "${real}" "$@"; fi\n`, { mode: 0o755 });
+    const saved = process.env.LEROBOT_FFMPEG;
+    process.env.LEROBOT_FFMPEG = script;
+    try {
+      return await run(script);
+    } finally {
+      if (saved === undefined) delete process.env.LEROBOT_FFMPEG;
+      else process.env.LEROBOT_FFMPEG = saved;
+    }
+  }
+
+  it("takes the next encoder of the auto order (svt-av1, with its own defaults) when libx264 is missing", async () => {
+    await withoutX26x(async (script) => {
+      const { ffmpeg, encoder } = await pickEncoder({});
+      expect(ffmpeg.path).toBe(script);
+      expect(ffmpeg.encoders.has("libx264")).toBe(false);
+      expect(encoder).toMatchObject({ vcodec: "libsvtav1", crf: 30 });
+    });
+  });
+
+  it("refuses a codec whose encoder this ffmpeg lacks, saying which it has", async () => {
+    await withoutX26x(async () => {
+      const error = await pickEncoder({ vcodec: "h264" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VideoError);
+      expect((error as Error).message).toMatch(/needs encoder libx264, which ffmpeg at .* lacks; available: libsvtav1$/);
+    });
   });
 });
