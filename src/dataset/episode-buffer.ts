@@ -67,7 +67,7 @@ export function validateFrame(frame: Frame, features: Record<string, Feature>): 
     throw new FrameValidationError("task", "every frame needs a non-empty task string");
   }
   for (const key of Object.keys(frame)) {
-    if (key !== "task" && !(key in features)) {
+    if (key !== "task" && !Object.hasOwn(features, key)) {
       throw new FrameValidationError(key, `is not a feature of this dataset (features: ${Object.keys(features).join(", ")})`);
     }
   }
