@@ -11,10 +11,12 @@ describe("parseIntFlag", () => {
   });
 
   it("refuses fractions, words, empty text and values below the minimum, naming the flag", () => {
-    for (const bad of ["2.5", "fast", "0", "-1", "1e400"]) {
+    for (const bad of ["2.5", "fast", "0", "-1", "1e400", "", " "]) {
       expect(() => parseIntFlag("fps", bad, 1)).toThrow(UsageError);
       expect(() => parseIntFlag("fps", bad, 1)).toThrow(`--fps must be an integer >= 1, got '${bad}'`);
     }
+    // Empty text is no number, not zero, even where zero is allowed (a PID gain, --head).
+    expect(() => parseIntFlag("robot.position_p_coefficient", "", 0)).toThrow(UsageError);
   });
 });
 
