@@ -50,3 +50,16 @@ export async function runCommand(register: (program: Command) => void, args: str
   }
   return { code, stdout, stderr };
 }
+
+/** As expectUsageErrors (test/helpers/cli.ts), in this process: each command line exits 2 with one stderr line matching its message. */
+export async function expectCommandUsageErrors(
+  register: (program: Command) => void, cases: readonly (readonly [readonly string[], RegExp])[], env: Record<string, string | undefined> = {},
+): Promise<void> {
+  const { expect } = await import("vitest");
+  for (const [args, message] of cases) {
+    const r = await runCommand(register, [...args], env);
+    expect(r.code, args.join(" ")).toBe(2);
+    expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+    expect(r.stderr, args.join(" ")).toMatch(message);
+  }
+}
