@@ -1,5 +1,5 @@
-/** Cameras: the frame counter, the synthetic (reader-paced) and ffmpeg (free-running) cameras, configs, find-cameras. */
-import { execFileSync, spawnSync } from "node:child_process";
+/** Cameras: the frame counter, the synthetic (reader-paced) and ffmpeg (free-running) cameras, configs (the find-cameras CLI: test/cli/commands/find-cameras.test.ts). */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -253,26 +253,5 @@ describe("device listings", () => {
     for (const text of [dshowNew, dshowOld]) {
       expect(parseDshowDevices(text)).toEqual([{ id: "USB Camera", name: "USB Camera", backend: "dshow", indexOrPath: "USB Camera", formats: [] }]);
     }
-  });
-});
-
-const bin = path.join(import.meta.dirname, "..", "..", "..", "bin", "lerobot-ts.js");
-const built = fs.existsSync(path.join(import.meta.dirname, "..", "..", "..", "dist", "cli", "main.js"));
-const hasVideoDevices = process.platform === "linux" && fs.readdirSync("/dev").some((n) => /^video\d+$/.test(n));
-if (!built) console.warn("cameras: find-cameras CLI skipped, dist/ is missing (npm test builds it; run `npm run build`)");
-if (hasVideoDevices) console.warn("cameras: find-cameras CLI skipped, this machine has /dev/video* devices");
-
-describe.skipIf(!built || hasVideoDevices || process.platform !== "linux")("lerobot-ts find-cameras (no cameras here)", () => {
-  it("says so, as text or JSON, exits 0 and writes no snapshot folder", () => {
-    const cwd = tempDir();
-    const run = (...args: string[]) => spawnSync(process.execPath, [bin, "find-cameras", ...args], { encoding: "utf8", cwd });
-    const text = run();
-    expect(text.status, text.stderr).toBe(0);
-    expect(text.stdout).toBe("No cameras found.\n");
-    const json = run("--json");
-    expect(json.status, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ schema: "lerobot-ts/find-cameras@1", cameras: [] });
-    expect(fs.existsSync(path.join(cwd, "outputs"))).toBe(false);
-    fs.rmSync(cwd, { recursive: true, force: true });
   });
 });
