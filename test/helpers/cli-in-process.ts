@@ -10,9 +10,12 @@ import type { CliRun } from "./cli.js";
 
 /**
  * Run `args` (the command's name first) on a program holding only what `register` adds. `env` is
- * set on process.env for the run (undefined removes a variable) and restored after it.
+ * set on process.env for the run (undefined removes a variable) and restored after it;
+ * `onStdout` sees stdout so far after each write (for a command that runs until stopped).
  */
-export async function runCommand(register: (program: Command) => void, args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function runCommand(
+  register: (program: Command) => void, args: string[], env: Record<string, string | undefined> = {}, onStdout?: (stdout: string) => void,
+): Promise<CliRun> {
   const program = new Command().name("lerobot-ts").exitOverride();
   register(program);
   for (const command of program.commands) command.exitOverride();
@@ -32,7 +35,10 @@ export async function runCommand(register: (program: Command) => void, args: str
     callback?.();
     return true;
   }) as typeof process.stdout.write;
-  process.stdout.write = capture((t) => (stdout += t));
+  process.stdout.write = capture((t) => {
+    stdout += t;
+    onStdout?.(stdout);
+  });
   process.stderr.write = capture((t) => (stderr += t));
   setEnv(env);
   let code: number;
