@@ -3,7 +3,8 @@ import { UsageError } from "./errors.js";
 
 export function parseIntFlag(name: string, value: string, min = Number.MIN_SAFE_INTEGER): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
+  // Number("") is 0: an empty value (`--head=`, `1,,2`) must not pass as zero.
+  if (value.trim() === "" || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
   return n;
 }
 

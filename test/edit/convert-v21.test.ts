@@ -1,9 +1,10 @@
 /**
  * Converting LeRobot v2.1 and v2.0 datasets (written here by the v2.x rules, several chunks) to
- * v3.0, from the library and as `lerobot-ts convert`: every row keeps its values, every episode's
- * first and last frame of every camera is its own (barcodes), tasks keep their indices, stats have
- * quantiles where they can be computed, the output spans several files and verifies with --deep,
- * and the input is never changed. Bad input is one line and exit 2, and nothing is written.
+ * v3.0, from the library (`lerobot-ts convert` is in test/cli/commands/convert.test.ts): every
+ * row keeps its values, every episode's first and last frame of every camera is its own
+ * (barcodes), tasks keep their indices, stats have quantiles where they can be computed, the
+ * output spans several files and verifies with --deep, and the input is never changed. Bad input
+ * is refused, and nothing is written.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -12,8 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDataset } from "../../src/dataset/reader.js";
 import type { EpisodeInfo } from "../../src/dataset/reader.js";
 import { convertToV30 } from "../../src/edit/convert-v21.js";
-import { expectPublishedJson } from "../helpers/published-schema.js";
-import { expectUsageErrors, runCli } from "../helpers/cli.js";
 import { expectEpisodes as expectCodedEpisodes } from "../helpers/coded-dataset.js";
 import { stateValue, tempDir, writeSynthetic } from "../helpers/synthetic.js";
 import { writeV21Dataset } from "../helpers/v21-dataset.js";
@@ -150,67 +149,4 @@ describe("convert v2.1 / v2.0 to v3.0", () => {
     expect(fs.existsSync(path.join(dir, "never"))).toBe(false);
     expect(fs.existsSync(path.join(v21, "out"))).toBe(false);
   }, 60_000);
-});
-
-describe("lerobot-ts convert", () => {
-  const dir = tempDir("lerobot-ts-convert-cli-");
-  const home = path.join(dir, "home");
-  const source = path.join(home, "me", "old");
-  const env = { HF_LEROBOT_HOME: home };
-  beforeAll(async () => {
-    await writeV21Dataset({ root: source, lengths: [6, 9, 7], task: taskOf, chunksSize: 2 });
-  }, 60_000);
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it("converts LeRobot's command line into <root>_v30 and prints the result with --json", async () => {
-    const before = folderHash(source);
-    const r = await runCli(["convert", "--repo-id=me/old", "--data-file-size-in-mb=0.009", "--video_file_size_in_mb=0.012", "--push-to-hub=false", "--json"], env);
-    expect(r.stderr).not.toMatch(/error/);
-    expect(r.code).toBe(0);
-    const out = `${source}_v30`;
-    expect(expectPublishedJson("convert-v1.schema.json", r.stdout)).toEqual({
-      schema: "lerobot-ts/convert@1", root: out, source, sourceVersion: "v2.1", episodes: 3, frames: 22, tasks: ["pick the cube", "place the cube"],
-      computedStats: [], codebaseVersion: "v3.0", backup: null,
-    });
-    await expectEpisodes(out, [0, 1, 2], [6, 9, 7]);
-    expect(folderHash(source)).toBe(before);
-  }, 120_000);
-
-  it("replaces the input only with --in-place, keeping the original as <root>_old", async () => {
-    const copy = path.join(dir, "inplace");
-    fs.cpSync(source, copy, { recursive: true });
-    const before = folderHash(copy);
-    const r = await runCli(["convert", "--repo_id=x/inplace", `--root=${copy}`, "--in-place"], env);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`the v2.1 original is kept in ${copy}_old`);
-    expect((await openDataset(copy)).numEpisodes).toBe(3);
-    expect(folderHash(`${copy}_old`)).toBe(before);
-    expect(fs.readdirSync(dir).filter((n) => n.includes(".convert-"))).toEqual([]);
-  }, 120_000);
-
-  it("exits 2 with one line, writing nothing, for a v3.0 or v1 input, an existing output and bad flags", async () => {
-    const v30 = path.join(dir, "v30");
-    await (await writeSynthetic({ root: v30, episodes: [3], cameras: [] })).finalize();
-    const v1 = path.join(dir, "v1");
-    fs.mkdirSync(path.join(v1, "meta"), { recursive: true });
-    fs.writeFileSync(path.join(v1, "meta/info.json"), JSON.stringify({ codebase_version: "v1.6", fps: 10 }));
-    const occupied = path.join(dir, "occupied");
-    fs.mkdirSync(occupied);
-    fs.writeFileSync(path.join(occupied, "notes.txt"), "mine");
-    const fresh = path.join(dir, "fresh");
-    const cases = [
-      [["convert", `--root=${v30}`, `--new_root=${fresh}`], /already a v3.0 dataset/],
-      [["convert", `--root=${v1}`, `--new_root=${fresh}`], /v1.6 dataset, older than v2.0/],
-      [["convert", `--root=${source}`, `--new_root=${occupied}`], /occupied already exists/],
-      [["convert", `--root=${path.join(dir, "nothing")}`, `--new_root=${fresh}`], /there is no dataset at/],
-      [["convert", `--root=${source}`, `--new_root=${fresh}`, "--data-file-size-in-mb=0"], /--data-file-size-in-mb must be a positive number/],
-      [["convert", `--root=${source}`, `--new_root=${fresh}`, "--push-to-hub=true"], /--push-to-hub=true is not supported/],
-      [["convert", `--root=${source}`, `--new_root=${fresh}`, "--in-place"], /leave out --new_root/],
-      [["convert"], /give the dataset/],
-    ] as const;
-    await expectUsageErrors(cases, env);
-    expect(fs.existsSync(fresh)).toBe(false);
-    expect(fs.readdirSync(occupied)).toEqual(["notes.txt"]);
-    expect(fs.existsSync(`${v30}_v30`)).toBe(false);
-  }, 120_000);
 });

@@ -1,9 +1,9 @@
 /**
  * Dataset edits that keep frames as they are (delete_episodes, split, merge), from the library
- * and as `lerobot-ts edit`: every output episode holds exactly its source episode's rows (state
- * values encode episode and frame) and frames (a barcode in every frame: its first and last are
- * decoded), across several source and output files; the outputs verify with --deep; bad input is
- * one line and exit 2, and nothing is written.
+ * (`lerobot-ts edit` is in test/cli/commands/edit.test.ts): every output episode holds exactly its
+ * source episode's rows (state values encode episode and frame) and frames (a barcode in every
+ * frame: its first and last are decoded), across several source and output files; the outputs
+ * verify with --deep; bad input is refused, and nothing is written.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -13,7 +13,6 @@ import type { LeRobotDataset } from "../../src/dataset/reader.js";
 import { deleteEpisodes, mergeDatasets, modifyTasks, removeFeatures, splitDataset, splitEpisodeLists } from "../../src/edit/operations.js";
 import { verifyDataset } from "../../src/verify/verify.js";
 import { readBarcode } from "../helpers/barcode.js";
-import { expectUsageErrors, runCli } from "../helpers/cli.js";
 import { H, LENGTHS, W, expectEpisodes, writeCoded } from "../helpers/coded-dataset.js";
 import { tempDir } from "../helpers/synthetic.js";
 
@@ -118,64 +117,3 @@ describe("dataset edits without re-encoding", () => {
     expect(fs.existsSync(path.join(dir, "never"))).toBe(false);
   }, 60_000);
 });
-
-describe("lerobot-ts edit", () => {
-  const dir = tempDir("lerobot-ts-edit-cli-");
-  const source = path.join(dir, "src");
-  beforeAll(async () => {
-    await writeCoded(source, [0, 1, 2, 3], [6, 8, 7, 9], () => "pick");
-  }, 60_000);
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const env = { HF_LEROBOT_HOME: path.join(dir, "home") };
-
-  it("runs LeRobot's delete_episodes, split and merge command lines into new datasets", async () => {
-    const del = await runCli(["edit", "--repo_id=t/src", `--root=${source}`, "--new_repo_id=t/del", "--operation.type=delete_episodes", "--operation.episode_indices=[0, 2]"], env);
-    expect(del.stderr).toBe("");
-    expect(del.code).toBe(0);
-    expect(del.stdout).toContain(`2 episode(s), 17 frames, 1 task(s) in ${path.join(env.HF_LEROBOT_HOME, "t/del")}`);
-    const split = await runCli(["edit", "split", "--repo_id=t/src", `--root=${source}`, `--operation.splits={"train": 0.75, "val": 0.25}`], env);
-    expect(split.code).toBe(0);
-    expect(split.stdout).toMatch(/^train: 3 episode\(s\)/m);
-    expect(fs.existsSync(path.join(env.HF_LEROBOT_HOME, "t/src_val/meta/info.json"))).toBe(true);
-    const merge = await runCli(["edit", "--operation.type=merge", "--operation.repo_ids=['t/src_train', 't/src_val']", "--new_repo_id=t/again"], env);
-    expect(merge.code).toBe(0);
-    await expectEpisodes(path.join(env.HF_LEROBOT_HOME, "t/again"), [0, 1, 2, 3], [6, 8, 7, 9]);
-    const retask = await runCli(["edit", "modify_tasks", "--repo_id=t/again", "--new_repo_id=t/retask", "--operation.task_replacements={\"pick\": \"lift\"}"], env);
-    expect(retask.code).toBe(0);
-    expect((await openDataset(path.join(env.HF_LEROBOT_HOME, "t/retask"))).tasks).toEqual(["lift"]);
-    const removed = await runCli(["edit", "remove_feature", "--repo_id=t/retask", "--new_repo_id=t/nowrist", "--operation.feature_names=['observation.images.wrist']"], env);
-    expect(removed.code).toBe(0);
-    expect(Object.keys((await openDataset(path.join(env.HF_LEROBOT_HOME, "t/nowrist"))).features)).not.toContain("observation.images.wrist");
-  }, 120_000);
-
-  it("replaces the input only with --in-place, keeping it as <folder>_old", async () => {
-    const copy = path.join(dir, "inplace");
-    fs.cpSync(source, copy, { recursive: true });
-    const refused = await runCli(["edit", "delete_episodes", `--root=${copy}`, "--operation.episode_indices=[1]"], env);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/--new_repo_id or --new_root.*or --in-place/);
-    const r = await runCli(["edit", "delete_episodes", `--root=${copy}`, "--operation.episode_indices=[1]", "--in-place"], env);
-    expect(r.code).toBe(0);
-    expect((await openDataset(copy)).numEpisodes).toBe(3);
-    expect((await openDataset(`${copy}_old`)).numEpisodes).toBe(4);
-  }, 60_000);
-
-  it("exits 2 with one line for unknown episodes, an unknown operation, an existing output, and bad JSON", async () => {
-    const occupied = path.join(dir, "occupied");
-    fs.mkdirSync(occupied, { recursive: true });
-    fs.writeFileSync(path.join(occupied, "notes.txt"), "mine");
-    const cases = [
-      [["edit", "delete_episodes", `--root=${source}`, "--new_root=" + path.join(dir, "x1"), "--operation.episode_indices=[9]"], /episode\(s\) 9 are not in/],
-      [["edit", "shuffle", `--root=${source}`], /unknown operation 'shuffle'/],
-      [["edit", "delete_episodes", `--root=${source}`, `--new_root=${occupied}`, "--operation.episode_indices=[1]"], /occupied already exists/],
-      [["edit", "delete_episodes", `--root=${source}`, `--new_root=${source}`, "--operation.episode_indices=[1]"], /the output is the input/],
-      [["edit", "split", `--root=${source}`, "--operation.splits={train: oops}"], /--operation.splits must be JSON/],
-      [["edit", "remove_feature", `--root=${source}`, "--new_root=" + path.join(dir, "x1"), "--operation.feature_names=['index']"], /cannot be removed/],
-      [["edit", "modify_tasks", `--root=${source}`, "--new_root=" + path.join(dir, "x1"), "--operation.episode_tasks={\"7\": \"x\"}"], /episode\(s\) 7 are not in/],
-    ] as const;
-    await expectUsageErrors(cases, env);
-    expect(fs.existsSync(path.join(dir, "x1"))).toBe(false);
-    expect(fs.readdirSync(occupied)).toEqual(["notes.txt"]);
-  }, 60_000);
-});
-

@@ -1,9 +1,9 @@
 /**
  * Dataset edits that encode video or rebuild stats (reencode_videos, convert_image_to_video,
- * merge of datasets encoded differently, recompute_stats), from the library and as
- * `lerobot-ts edit`: every output episode still holds its own source episode's rows and frames
- * (barcodes in the first and last frame of every camera), the info block describes the files
- * written, and the outputs verify with --deep.
+ * merge of datasets encoded differently, recompute_stats), from the library (`lerobot-ts edit`
+ * is in test/cli/commands/edit.test.ts): every output episode still holds its own source
+ * episode's rows and frames (barcodes in the first and last frame of every camera), the info
+ * block describes the files written, and the outputs verify with --deep.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -13,8 +13,6 @@ import type { LeRobotDataset } from "../../src/dataset/reader.js";
 import { probeMp4 } from "../../src/dataset/video/index.js";
 import { mergeDatasets, recomputeStats } from "../../src/edit/operations.js";
 import { convertImageToVideo, reencodeVideos } from "../../src/edit/video-operations.js";
-import { expectUsageErrors, runCli } from "../helpers/cli.js";
-import { expectPublishedJson } from "../helpers/published-schema.js";
 import { LENGTHS, expectEpisodes, writeCoded } from "../helpers/coded-dataset.js";
 import { tempDir } from "../helpers/synthetic.js";
 
@@ -114,45 +112,4 @@ describe("dataset edits that encode video", () => {
     }
     await expectEpisodes(out, CODES, LENGTHS);
   }, 120_000);
-});
-
-describe("lerobot-ts edit: encoding operations", () => {
-  const dir = tempDir("lerobot-ts-edit-video-cli-");
-  const home = path.join(dir, "home");
-  const env = { HF_LEROBOT_HOME: home };
-  beforeAll(async () => {
-    await writeCoded(path.join(home, "t/src"), [0, 1, 2], [6, 8, 7], () => "pick");
-  }, 60_000);
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it("reencode_videos writes <repo_id>_reencoded by default and reports in --json", async () => {
-    const r = await runCli(["edit", "--repo_id=t/src", "--operation.type=reencode_videos", "--operation.rgb_encoder.vcodec=hevc", "--operation.rgb_encoder.crf=20", "--operation.num_workers=4", "--json"], env);
-    expect(r.code).toBe(0);
-    // With --json the notes are in the document, not on stderr (where progress may be).
-    expect(r.stderr).not.toContain("note:");
-    const report = expectPublishedJson("edit-v1.schema.json", r.stdout);
-    expect(report).toEqual({
-      schema: "lerobot-ts/edit@1", operation: "reencode_videos",
-      outputs: [{ root: path.join(home, "t/src_reencoded"), episodes: 3, frames: 21, tasks: ["pick"], reencoded: { "observation.images.front": 3, "observation.images.wrist": 3 }, skipped: {} }],
-      notes: ["note: --operation.num_workers has no effect: lerobot-ts encodes one file at a time; ffmpeg uses the cores"],
-    });
-    await expectEpisodes(path.join(home, "t/src_reencoded"), [0, 1, 2], [6, 8, 7]);
-  }, 120_000);
-
-  it("recompute_stats with --operation.overwrite=true replaces the input, keeping <folder>_old", async () => {
-    const r = await runCli(["edit", "recompute_stats", "--repo_id=t/src", "--operation.overwrite=true"], env);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`3 episode(s), 21 frames, 1 task(s) in ${path.join(home, "t/src")}`);
-    expect(fs.existsSync(path.join(home, "t/src_old/meta/info.json"))).toBe(true);
-  }, 60_000);
-
-  it("exits 2 with one line for what it cannot do", async () => {
-    const cases = [
-      [["edit", "recompute_stats", "--repo_id=t/src", "--operation.relative_action=true"], /relative_action=true is not supported/],
-      [["edit", "reencode_videos", "--repo_id=t/src", "--new_repo_id=t/x", "--operation.rgb_encoder.vcodec=mpeg2"], /--operation.rgb_encoder.vcodec: 'mpeg2' is not a codec/],
-      [["edit", "convert_image_to_video", "--repo_id=t/src", "--new_repo_id=t/x"], /has no image features/],
-    ] as const;
-    await expectUsageErrors(cases, env);
-    expect(fs.existsSync(path.join(home, "t/x"))).toBe(false);
-  }, 60_000);
 });

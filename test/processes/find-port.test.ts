@@ -1,5 +1,4 @@
-/** find-port: the unplug flow with simulated port lists, port listing from sysfs, and the CLI. */
-import { spawnSync } from "node:child_process";
+/** find-port: the unplug flow with simulated port lists and port listing from sysfs (the CLI: test/cli/commands/find-port.test.ts). */
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -164,41 +163,5 @@ describe("listPorts", () => {
     } finally {
       await pair.close();
     }
-  });
-});
-
-const bin = path.join(import.meta.dirname, "..", "..", "bin", "lerobot-ts.js");
-const built = fs.existsSync(path.join(import.meta.dirname, "..", "..", "dist", "cli", "commands", "find-port.js"));
-if (!built) console.warn("find-port: CLI tests skipped, dist/ is missing (npm test builds it; run `npm run build`)");
-
-describe.skipIf(!built)("lerobot-ts find-port", () => {
-  const cli = (args: string[], input = "") => spawnSync(process.execPath, [bin, "find-port", ...args], { encoding: "utf8", input });
-
-  it("--list --json prints a versioned list of ports", () => {
-    const result = cli(["--list", "--json", "--include-pseudo"]);
-    expect(result.status, result.stderr).toBe(0);
-    const doc = JSON.parse(result.stdout) as { schema: string; ports: PortInfo[] };
-    expect(doc.schema).toBe("lerobot-ts/find-port@1");
-    expect(Array.isArray(doc.ports)).toBe(true);
-    for (const port of doc.ports) {
-      expect(typeof port.path).toBe("string");
-      for (const value of Object.values(port)) expect(typeof value).toBe("string");
-    }
-  });
-
-  it("--list prints a table (or says there is no port)", () => {
-    const result = cli(["--list"]);
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^(PATH\s+MANUFACTURER\s+SERIAL\s+VID:PID\s+BY-ID\n|No serial ports found\.\n$)/);
-  });
-
-  it("reads Enter from a pipe and ends with one line when it cannot name a port", () => {
-    // Nothing is unplugged here: either no port exists or none disappears.
-    const result = cli([], "\n");
-    expect(result.status).toBe(2);
-    expect(result.stdout).toMatch(/^Finding all available ports for the MotorsBus\.\n/);
-    expect(result.stderr).toMatch(/^lerobot-ts: error: (no serial ports found|no port disappeared)/);
-    expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(cli(["--json"]).status).toBe(2);
   });
 });

@@ -7,7 +7,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { armConfigFromFlags } from "../../src/cli/arm-flags.js";
 import { openDataset } from "../../src/dataset/reader.js";
 import { writeCalibrationFile } from "../../src/hardware/calibration.js";
 import { openSimulatedArm } from "../../src/hardware/robots/sim-arm.js";
@@ -130,24 +129,4 @@ describe.skipIf(!built)("bimanual flags that are wrong", () => {
     }
     expect(fs.existsSync(fresh)).toBe(false);
   }, 60_000);
-});
-
-describe("arm flags", () => {
-  it("become LeRobot's settings: calibration_dir, num_read_retries, PID gains, a pair's per-arm configs", () => {
-    const notes: string[] = [];
-    const single = armConfigFromFlags({
-      "robot.type": "so101_follower", "robot.port": "/dev/ttyACM0", "robot.id": "f", "robot.calibration_dir": "/cal",
-      "robot.num_read_retries": "5", "robot.position_p_coefficient": "12", "robot.position_i_coefficient": "1", "robot.position_d_coefficient": "40",
-    }, "robot", (n) => notes.push(n));
-    expect(single).toEqual({
-      type: "so101_follower", port: "/dev/ttyACM0", id: "f", calibrationDir: "/cal",
-      numReadRetries: 5, positionPCoefficient: 12, positionICoefficient: 1, positionDCoefficient: 40,
-    });
-    const leaders = armConfigFromFlags({
-      "teleop.type": "bi_so_leader", "teleop.id": "pair", "teleop.left_arm_config.port": "/dev/a", "teleop.right_arm_config.port": "/dev/b",
-      "teleop.right_arm_config.use_degrees": "false", "teleop.left_arm_config.position_d_coefficient": "8",
-    }, "teleop", (n) => notes.push(n));
-    expect(leaders).toEqual({ type: "bi_so_leader", id: "pair", left: { port: "/dev/a", positionDCoefficient: 8 }, right: { port: "/dev/b", useDegrees: false } });
-    expect(notes).toEqual(["note: --teleop.left_arm_config.position_d_coefficient has no effect: it is a follower setting, and a leader arm's torque is off (nothing is sent to it)"]);
-  });
 });

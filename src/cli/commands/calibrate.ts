@@ -39,8 +39,9 @@ export function registerCalibrate(program: Command): void {
           return reader.ask(`${message}${message.endsWith(" ") ? "" : "\n"}`);
         },
         ...(live ? { onRangesUpdate: live.draw } : {}),
-        // Without a live table, each arm's final MIN / POS / MAX table once its ranges are recorded.
-        ...(live ? {} : { onStateUpdate: (state) => { if (state.phase === "saving") out.write(formatRanges(state.ranges)); } }),
+        // Without a live table, each arm's final MIN / POS / MAX table once its ranges are recorded
+        // (not the update that moves a pair on to its right arm, still "saving" with no ranges yet).
+        ...(live ? {} : { onStateUpdate: (state) => { if (state.phase === "saving" && state.ranges.length > 0) out.write(formatRanges(state.ranges)); } }),
         log: (line) => out.write(`${line}\n`),
       });
       job.start();

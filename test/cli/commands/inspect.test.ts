@@ -3,8 +3,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerInspect } from "../../../src/cli/commands/inspect.js";
 import type { DatasetReport, InspectReport, ParquetReport } from "../../../src/inspect/index.js";
 import { inspectReportSchema } from "../../../src/inspect/index.js";
+import { runCommand } from "../../helpers/cli-in-process.js";
 import { REAL_FIXTURE } from "../../helpers/real-fixture.js";
 import { tempDir, writeSynthetic } from "../../helpers/synthetic.js";
 
@@ -148,5 +150,46 @@ describe.skipIf(!built)("lerobot-ts inspect", () => {
       const report = json("inspect", REAL_FIXTURE) as DatasetReport;
       expect(report.files.videos).toMatchObject({ count: 0, missing: 2 });
     });
+  });
+});
+
+describe("registerInspect, run in-process", () => {
+  const dir = tempDir("lerobot-ts-cli-inspect-");
+  const root = path.join(dir, "ds");
+  let dataFile: string;
+  const inspect = async (...args: string[]) => runCommand(registerInspect, ["inspect", ...args]);
+  beforeAll(async () => {
+    await (await writeSynthetic({ root, episodes: [3, 4], cameras: [] })).finalize();
+    dataFile = path.join(root, "data/chunk-000/file-000.parquet");
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("knows a parquet file by its PAR1 magic whatever its name", async () => {
+    const renamed = path.join(dir, "frames.bin");
+    fs.copyFileSync(dataFile, renamed);
+    const r = await inspect(renamed, "--json", "--head=1");
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: "parquet", numRows: 7, file: renamed });
+  });
+
+  it("--no-stats leaves the column stats out of a parquet report", async () => {
+    const r = await inspect(dataFile, "--json", "--no-stats");
+    expect((JSON.parse(r.stdout) as ParquetReport).columnStats).toBeNull();
+  });
+
+  it("refuses options that contradict each other or do not apply, each with one line and exit 2", async () => {
+    const cases: [string[], RegExp][] = [
+      [[dataFile, "--head=2", "--rows=0:1"], /use either --head or --rows, not both/],
+      [[dataFile, "--columns= , "], /--columns needs at least one column name/],
+      [[root, "--no-stats"], /--no-stats applies to a parquet file; .* is a dataset/],
+      [[root, "--head=1", "--columns=index"], /--head, --columns apply to a parquet file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await inspect(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^lerobot-ts: error: /);
+      expect(r.stderr).toMatch(message);
+    }
   });
 });

@@ -7,11 +7,13 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newRepoId, registerRecord } from "../../../src/cli/commands/record.js";
 import { openDataset } from "../../../src/dataset/reader.js";
 import { readCounter } from "../../../src/hardware/cameras/frame-counter.js";
 import { verifyDataset } from "../../../src/verify/verify.js";
-import { tempDir } from "../../helpers/synthetic.js";
+import { expectCommandUsageErrors, runCommand } from "../../helpers/cli-in-process.js";
+import { tempDir, writeSynthetic } from "../../helpers/synthetic.js";
 
 const bin = path.join(import.meta.dirname, "..", "..", "..", "bin", "lerobot-ts.js");
 const built = fs.existsSync(path.join(import.meta.dirname, "..", "..", "..", "dist", "cli", "main.js"));
@@ -156,5 +158,72 @@ describe.skipIf(!built)("lerobot-ts record", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(fs.existsSync(fresh)).toBe(false);
+  }, 60_000);
+});
+
+describe("newRepoId", () => {
+  it("appends _YYYYMMDD_HHMMSS in local time, as LeRobot v0.6 stamps a new dataset", () => {
+    expect(newRepoId("me/pick", false, new Date(2026, 0, 2, 3, 4, 5))).toBe("me/pick_20260102_030405");
+    expect(newRepoId("me/pick", false, new Date(2026, 11, 31, 23, 59, 58))).toBe("me/pick_20261231_235958");
+  });
+
+  it("keeps the repo id as given with no_stamp", () => {
+    expect(newRepoId("me/pick", true, new Date(2026, 0, 2))).toBe("me/pick");
+  });
+
+  it("refuses a name starting with eval_ (LeRobot keeps those for policy evaluation), not a namespace", () => {
+    expect(() => newRepoId("me/eval_pick", true)).toThrow(/--dataset\.repo_id: names starting with 'eval_' are reserved for policy evaluation/);
+    expect(() => newRepoId("eval_pick", false)).toThrow(/reserved for policy evaluation/);
+    expect(newRepoId("eval_team/pick", true)).toBe("eval_team/pick");
+  });
+});
+
+describe("registerRecord, run in-process", () => {
+  const dir = tempDir("lerobot-ts-cli-record-inproc-");
+  const home = path.join(dir, "home");
+  const hfHome = path.join(dir, "hf-home"); // no token file in it
+  const env = { HF_LEROBOT_HOME: home, HF_HOME: hfHome, HF_TOKEN: "", HUGGING_FACE_HUB_TOKEN: undefined, HF_TOKEN_PATH: undefined, HF_HUB_OFFLINE: undefined };
+  const existing = path.join(dir, "existing");
+  const arms = ["--robot.type=so101_follower", "--robot.port=sim", "--robot.id=f", "--teleop.type=so101_leader", "--teleop.port=sim", "--teleop.id=l"];
+  const quick = ["--dataset.single_task=Pick", "--dataset.num_episodes=1", "--dataset.episode_time_s=0.3", "--dataset.reset_time_s=0", "--play_sounds=false"];
+  beforeAll(async () => {
+    fs.mkdirSync(hfHome, { recursive: true });
+    // A 30 fps dataset of one SO arm without cameras, for --resume.
+    await (await writeSynthetic({ root: existing, episodes: [3], cameras: [] })).finalize();
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("without a token, records a stamped new dataset and says it stays local (LeRobot's default push is only noted)", async () => {
+    const r = await runCommand(registerRecord, ["record", ...arms, ...quick, "--dataset.repo_id=me/rec"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const [folder] = fs.readdirSync(path.join(home, "me"));
+    expect(folder).toMatch(/^rec_\d{8}_\d{6}$/);
+    const root = path.join(home, "me", folder!);
+    expect(r.stdout).toContain(`note: the dataset stays local (no Hugging Face token was found: log in with \`hf auth login\``);
+    expect(r.stdout).toContain(`push it later with \`lerobot-ts push ${root} --repo-id me/${folder}\``);
+    expect(r.stdout).toMatch(/^verify: VALID/m);
+    expect((await openDataset(root)).numEpisodes).toBe(1);
+  }, 60_000);
+
+  it("refuses flags, cameras, hub settings and a --resume that do not fit, with one line and exit 2, before creating anything", async () => {
+    const fresh = ["--dataset.repo_id=me/never", `--dataset.root=${path.join(dir, "never")}`];
+    const camera = (fps: number) => `--robot.cameras=${JSON.stringify({ front: { type: "synthetic", width: 64, height: 48, fps } })}`;
+    const resume = ["--dataset.repo_id=test/synthetic", `--dataset.root=${existing}`, "--resume=true"];
+    await expectCommandUsageErrors(registerRecord, [
+      [["record", ...arms, ...quick, ...fresh, camera(15)], /--robot\.cameras: camera 'front' runs at 15 fps but --dataset\.fps is 30; give them the same rate/],
+      [["record", ...arms, ...quick, ...fresh, "--dataset.reset_time_s=-1"], /--dataset\.reset_time_s must be a number >= 0, got '-1'/],
+      [["record", ...arms, ...quick, ...fresh, "--dataset.episode_time_s=0"], /--dataset\.episode_time_s must be a positive number, got '0'/],
+      [["record", ...arms, ...quick, ...fresh, "--dataset.num_episodes=0"], /--dataset\.num_episodes must be an integer >= 1/],
+      [["record", ...arms, ...quick, ...fresh, "--dataset.push_to_hub=true"], /--dataset\.push_to_hub=true: no Hugging Face token was found: .* \(or record locally with --dataset\.push_to_hub=false\)/],
+      [["record", ...arms, ...quick, ...fresh, "--dataset.push_to_hub=false", "--dataset.tags=so101"], /--dataset\.tags must be a list such as/],
+      [["record", ...arms, ...quick, "--dataset.repo_id=me/eval_run"], /names starting with 'eval_' are reserved/],
+      [["record", ...arms, "--dataset.repo_id=me/x"], /--dataset\.single_task is required/],
+      [["record", ...arms, ...quick, "--dataset.push_to_hub=false", "--dataset.repo_id=me/x", "--resume=true"], /--resume: there is no dataset at .*me\/x \(no meta\/info\.json\)/],
+      [["record", ...arms, ...quick, ...resume, "--dataset.fps=15"], /--resume: the dataset is at 30 fps, not 15 \(--dataset\.fps\)/],
+      [["record", ...arms, ...quick, ...resume, camera(30)], /--resume: feature 'observation\.images\.front' \(video 48x64x3\) is not in the dataset as such/],
+    ], env);
+    expect(fs.existsSync(path.join(dir, "never"))).toBe(false);
+    expect(fs.existsSync(path.join(home, "me", "x"))).toBe(false);
+    expect((await openDataset(existing)).numEpisodes).toBe(1);
   }, 60_000);
 });

@@ -3,7 +3,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { registerSynthesize } from "../../../src/cli/commands/synthesize.js";
 import { openDataset } from "../../../src/dataset/reader.js";
+import { runCommand } from "../../helpers/cli-in-process.js";
 import { tempDir } from "../../helpers/synthetic.js";
 
 const bin = path.join(import.meta.dirname, "..", "..", "..", "bin", "lerobot-ts.js");
@@ -37,5 +39,40 @@ describe.skipIf(!built)("lerobot-ts synthesize", () => {
     expect(badFps.stderr).not.toMatch(/\n\s+at /);
     expect(run("no-such-command").status).toBe(2);
     expect(run("--help").status).toBe(0);
+  });
+});
+
+describe("registerSynthesize, run in-process", () => {
+  const dir = tempDir("lerobot-ts-cli-synthesize-");
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const synthesize = (...args: string[]) => runCommand(registerSynthesize, ["synthesize", ...args]);
+
+  it("writes the episodes and frames asked for into --dataset.root, saying each save on stderr and the checks on stdout", async () => {
+    const root = path.join(dir, "no-cameras");
+    const r = await synthesize("--dataset.root", root, "--dataset.num_episodes=3", "--dataset.episode_frames=5", "--dataset.fps=10", "--cameras=");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("saved episode 0 (5 frames)\nsaved episode 1 (5 frames)\nsaved episode 2 (5 frames)\n");
+    expect(r.stdout).toMatch(new RegExp(`^wrote 3 episodes, 15 frames at 10 fps to ${root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} in \\d+(\\.\\d+)? s\\n`));
+    expect(r.stdout).toMatch(/^ok {2}15 frame rows read back$/m);
+    expect(r.stdout).toMatch(/^ok {2}verify --deep: valid /m);
+    const ds = await openDataset(root);
+    expect([ds.numEpisodes, ds.numFrames, ds.fps, ds.cameraKeys]).toEqual([3, 15, 10, []]);
+  });
+
+  it("--json says nothing on stderr and names the cameras it encoded", async () => {
+    const r = await synthesize(path.join(dir, "one-camera"), "--dataset.num_episodes=1", "--dataset.episode_frames=4", "--cameras= top ", "--width=32", "--height=16", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toMatchObject({ episodes: 1, frames: 4, cameras: ["observation.images.top"] });
+  });
+
+  it("refuses frame sizes below 16 pixels and zero episodes before writing anything", async () => {
+    for (const [flag, message] of [["--width=8", /--width must be an integer >= 16, got '8'/], ["--dataset.num_episodes=0", /--dataset.num_episodes must be an integer >= 1/]] as const) {
+      const root = path.join(dir, "refused");
+      const r = await synthesize(root, flag, "--cameras=");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(fs.existsSync(path.join(root, "meta"))).toBe(false);
+    }
   });
 });

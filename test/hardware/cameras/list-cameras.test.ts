@@ -1,10 +1,7 @@
 /** Which cameras this machine has: ffmpeg's v4l2 / avfoundation / dshow listings parsed, and a machine without cameras. */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { listCameras, parseAvfoundationDevices, parseDshowDevices, parseV4l2Formats } from "../../../src/hardware/cameras/list-cameras.js";
-import { tempDir } from "../../helpers/synthetic.js";
 
 describe("device listings", () => {
   it("parses ffmpeg's v4l2 formats, avfoundation and dshow device lists", () => {
@@ -34,26 +31,7 @@ describe("device listings", () => {
   });
 });
 
-const bin = path.join(import.meta.dirname, "..", "..", "..", "bin", "lerobot-ts.js");
-const built = fs.existsSync(path.join(import.meta.dirname, "..", "..", "..", "dist", "cli", "main.js"));
 const hasVideoDevices = process.platform === "linux" && fs.readdirSync("/dev").some((n) => /^video\d+$/.test(n));
-if (!built) console.warn("cameras: find-cameras CLI skipped, dist/ is missing (npm test builds it; run `npm run build`)");
-if (hasVideoDevices) console.warn("cameras: find-cameras CLI skipped, this machine has /dev/video* devices");
-
-describe.skipIf(!built || hasVideoDevices || process.platform !== "linux")("lerobot-ts find-cameras (no cameras here)", () => {
-  it("says so, as text or JSON, exits 0 and writes no snapshot folder", () => {
-    const cwd = tempDir();
-    const run = (...args: string[]) => spawnSync(process.execPath, [bin, "find-cameras", ...args], { encoding: "utf8", cwd });
-    const text = run();
-    expect(text.status, text.stderr).toBe(0);
-    expect(text.stdout).toBe("No cameras found.\n");
-    const json = run("--json");
-    expect(json.status, json.stderr).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual({ schema: "lerobot-ts/find-cameras@1", cameras: [] });
-    expect(fs.existsSync(path.join(cwd, "outputs"))).toBe(false);
-    fs.rmSync(cwd, { recursive: true, force: true });
-  });
-});
 
 describe.runIf(process.platform === "linux" && !hasVideoDevices)("listCameras (Linux, no capture device here)", () => {
   it("resolves with no cameras, without needing ffmpeg to list any", async () => {
