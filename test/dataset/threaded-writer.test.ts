@@ -139,7 +139,7 @@ describe("ThreadedDatasetWriter and the process's lifetime", () => {
   it.runIf(built)("a save in flight keeps the process alive until it is on disk; an idle writer does not hold it", async () => {
     const root = path.join(dir, "lifetime");
     const script = `
-      import { ThreadedDatasetWriter } from "../dist/dataset/threaded-writer.js";
+      import { ThreadedDatasetWriter } from "./dist/dataset/threaded-writer.js";
       const writer = await ThreadedDatasetWriter.create(${JSON.stringify({ ...options(root), features: features([], W, H) })});
       for (let k = 0; k < 10; k++) await writer.addFrame({ task: "t", action: [0, 0, 0, 0, 0, k], "observation.state": [0, 0, 0, 0, 0, k] });
       // Neither awaited nor finalized: the script's own code ends here.
