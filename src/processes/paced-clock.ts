@@ -46,11 +46,14 @@ export class PacedClock {
   async waitForSlot(): Promise<boolean> {
     if (this.interrupted) return false;
     const scheduled = this.slotTime(this.slot);
-    const wait = scheduled - performance.now();
-    if (wait > 0) {
+    // A timer counts whole milliseconds from libuv's loop time, which can trail performance.now():
+    // it may fire up to a millisecond or so before the slot. Wait again for what is left; under a
+    // millisecond, by turns of the event loop (I/O still runs), so no tick starts early.
+    for (let wait = scheduled - performance.now(); wait > 0; wait = scheduled - performance.now()) {
       await new Promise<void>((resolve) => {
         this.wake = resolve;
-        this.timer = setTimeout(resolve, wait);
+        if (wait >= 1) this.timer = setTimeout(resolve, wait);
+        else setImmediate(resolve);
       });
       this.wake = undefined;
       if (this.interrupted) return false;

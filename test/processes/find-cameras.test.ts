@@ -1,48 +1,59 @@
 /**
  * findCameras(): LeRobot's find-cameras — the capture devices, each with a PNG snapshot taken one
  * camera at a time after its warm-up and record time. Devices are given (no /dev/video* needed);
- * snapshots come from the synthetic camera (ffmpeg's test pattern) or a camera that notes timing.
+ * snapshots come from the synthetic camera (ffmpeg's test pattern) or a camera that notes when it is read.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Camera, CameraConfig } from "../../src/hardware/cameras/camera.js";
 import type { CameraDevice } from "../../src/hardware/cameras/list-cameras.js";
 import { openCamera } from "../../src/hardware/cameras/open-camera.js";
 import { findCameras } from "../../src/processes/find-cameras.js";
 import { tempDir } from "../helpers/synthetic.js";
+import { until } from "../helpers/wait.js";
 
 describe("findCameras: camera type, warm-up and record time", () => {
   const device: CameraDevice = { id: "/dev/video7", name: "Test Camera", backend: "v4l2", indexOrPath: "/dev/video7", formats: [{ kind: "raw", format: "yuyv422", description: "YUYV", sizes: ["640x480"] }] };
-  /** A camera that notes when its frame is taken, relative to start(). */
-  function fakeCamera(log: { config?: CameraConfig; takenAfterMs?: number }) {
+  /** A camera that notes whether its frame was taken. */
+  function fakeCamera(log: { config?: CameraConfig; taken?: boolean }) {
     return (name: string, config: CameraConfig): Camera => {
       log.config = config;
-      let startedAt = 0;
+      log.taken = false;
       return {
         name, width: 4, height: 2, fps: 30,
-        start: async () => { startedAt = performance.now(); },
-        latest: () => { log.takenAfterMs = performance.now() - startedAt; return { data: new Uint8Array(4 * 2 * 3).fill(200), sequence: 0, receivedAtMs: performance.now() }; },
+        start: async () => {},
+        latest: () => { log.taken = true; return { data: new Uint8Array(4 * 2 * 3).fill(200), sequence: 0, receivedAtMs: 0 }; },
         onError: () => () => {},
         stop: async () => {},
       };
     };
   }
 
+  // setTimeout is faked, so the hold is read off the timers, not the wall clock.
+  afterEach(() => { vi.useRealTimers(); });
+
   it("holds each camera for recordTimeS after a warm-up of warmupS, then saves LeRobot's opencv_<id>.png", async () => {
     const dir = tempDir();
     try {
-      const held: { config?: CameraConfig; takenAfterMs?: number } = {};
-      const found = await findCameras({ snapshotDir: dir, recordTimeS: 0.6, warmupS: 0.25, listDevices: async () => [device], open: fakeCamera(held) });
+      vi.useFakeTimers({ toFake: ["setTimeout"] });
+      const held: { config?: CameraConfig; taken?: boolean } = {};
+      const finding = findCameras({ snapshotDir: dir, recordTimeS: 0.6, warmupS: 0.25, listDevices: async () => [device], open: fakeCamera(held) });
+      await until(() => vi.getTimerCount(), (n) => n > 0);
+      await vi.advanceTimersByTimeAsync(599);
+      expect(held.taken).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const found = await finding;
+      expect(held.taken).toBe(true);
       expect(held.config).toMatchObject({ type: "opencv", index_or_path: "/dev/video7", width: 640, height: 480, warmup_s: 0.25, input_format: "yuyv422" });
-      expect(held.takenAfterMs).toBeGreaterThanOrEqual(590);
       expect(found[0]!.snapshot).toBe(path.join(dir, "opencv__dev_video7.png"));
       expect(fs.readFileSync(found[0]!.snapshot!).subarray(1, 4).toString()).toBe("PNG");
 
-      const quick: { config?: CameraConfig; takenAfterMs?: number } = {};
+      // recordTimeS 0: the frame is taken with no timer advanced at all.
+      const quick: { config?: CameraConfig; taken?: boolean } = {};
       await findCameras({ snapshotDir: dir, recordTimeS: 0, listDevices: async () => [device], open: fakeCamera(quick) });
       expect(quick.config?.warmup_s).toBe(1); // LeRobot's default warmup_s
-      expect(quick.takenAfterMs).toBeLessThan(300);
+      expect(quick.taken).toBe(true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -41,6 +41,22 @@ describe("PacedClock", () => {
     expect(clock.lateness).toEqual([clock.lateMs]);
   });
 
+  it("never starts a tick before its slot, even when the tick's work held the event loop", async () => {
+    // setTimeout counts from libuv's loop time, taken when the turn began: a tick that computes
+    // for a while before it waits would have its timer fire early by that long.
+    const clock = new PacedClock(100); // slots every 10 ms
+    clock.start();
+    const early: number[] = [];
+    for (let tick = 0; tick < 20; tick++) {
+      expect(await clock.waitForSlot()).toBe(true);
+      const startedAt = performance.now();
+      if (startedAt < clock.slotTime(clock.slot)) early.push(clock.slotTime(clock.slot) - startedAt);
+      while (performance.now() < startedAt + 6); // the tick's work: 6 ms without yielding
+      clock.endTick();
+    }
+    expect(early).toEqual([]);
+  });
+
   it("an aborted signal ends a pending wait at once, and no tick runs after it", async () => {
     const abort = new AbortController();
     const clock = new PacedClock(30, abort.signal);
