@@ -6,7 +6,6 @@
  * output spans several files and verifies with --deep, and the input is never changed. Bad input
  * is refused, and nothing is written.
  */
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import { openDataset } from "../../src/dataset/reader.js";
 import type { EpisodeInfo } from "../../src/dataset/reader.js";
 import { convertToV30 } from "../../src/edit/convert-v21.js";
 import { expectEpisodes as expectCodedEpisodes } from "../helpers/coded-dataset.js";
+import { folderHash } from "../helpers/folder-hash.js";
 import { stateValue, tempDir, writeSynthetic } from "../helpers/synthetic.js";
 import { writeV21Dataset } from "../helpers/v21-dataset.js";
 
@@ -21,21 +21,6 @@ const LENGTHS = [7, 12, 9, 10, 8, 11];
 const taskOf = (i: number) => (i % 3 === 1 ? "place the cube" : "pick the cube");
 /** Small limits so the output spans several data and video files and, with chunks_size 2, several chunks. */
 const SMALL = { dataFilesSizeInMb: 0.0065, videoFilesSizeInMb: 0.016 };
-
-/** Every file's path and bytes, hashed: equal before and after means the folder was not touched. */
-function folderHash(root: string): string {
-  const hash = crypto.createHash("sha256");
-  const walk = (dir: string) => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      hash.update(path.relative(root, full));
-      if (fs.statSync(full).isDirectory()) walk(full);
-      else hash.update(fs.readFileSync(full));
-    }
-  };
-  walk(root);
-  return hash.digest("hex");
-}
 
 /** Output episode j must be episode j of the source, code `codes[j]`: rows, task and first/last frame of every camera. */
 function expectEpisodes(root: string, codes: number[], lengths: number[]): Promise<void> {
