@@ -5,13 +5,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { MP4BoxBuffer, createFile } from "mp4box";
-import type { Movie } from "mp4box";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDataset } from "../../src/dataset/reader.js";
 import type { LeRobotDataset } from "../../src/dataset/reader.js";
 import type { Duck } from "../helpers/duckdb.js";
 import { openDuck, sqlPath } from "../helpers/duckdb.js";
+import { mp4boxSamples } from "../helpers/mp4box-samples.js";
 import { JOINTS, actionValue, stateValue, tempDir, writeSynthetic } from "../helpers/synthetic.js";
 
 const LENGTHS = [9, 14, 6, 11, 8];
@@ -24,21 +23,6 @@ const taskOf = (e: number) => (e === 1 || e === 4 ? "open the drawer" : "stack t
 const taskIndexOf = (e: number) => (taskOf(e) === "stack the blocks" ? 0 : 1);
 const TOTAL = LENGTHS.reduce((a, b) => a + b, 0);
 const starts = LENGTHS.map((_, e) => LENGTHS.slice(0, e).reduce((a, b) => a + b, 0));
-
-/** The movie description of an mp4, parsed by mp4box from the whole file. */
-function readMovie(file: string): Movie {
-  const bytes = fs.readFileSync(file);
-  const iso = createFile();
-  let movie: Movie | undefined;
-  let failure: string | undefined;
-  iso.onReady = (m) => { movie = m; };
-  iso.onError = (module, message) => { failure = `${module}: ${message}`; };
-  const buffer = MP4BoxBuffer.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), 0);
-  iso.appendBuffer(buffer, true);
-  iso.flush();
-  if (!movie) throw new Error(`mp4box could not parse ${file}${failure ? `: ${failure}` : ""}`);
-  return movie;
-}
 
 describe("a written dataset read by DuckDB and mp4box", () => {
   let dir: string;
@@ -157,7 +141,7 @@ describe("a written dataset read by DuckDB and mp4box", () => {
         .filter((f) => f.endsWith(".mp4")).map((f) => path.join(root, "videos", key, f));
       expect(onDisk.sort()).toEqual([...byFile.keys()].sort());
       for (const [file, rows] of byFile) {
-        const movie = readMovie(file);
+        const { movie } = mp4boxSamples(file);
         expect(movie.videoTracks).toHaveLength(1);
         expect(movie.audioTracks).toHaveLength(0);
         const track = movie.videoTracks[0]!;
