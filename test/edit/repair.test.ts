@@ -26,6 +26,7 @@ import { BIN, runCli } from "../helpers/cli.js";
 import { expectPublishedJson } from "../helpers/published-schema.js";
 import { DATA_FILE, editEpisodes, editInfo, editJson, pickRows, rewriteParquet, shortenEditList, truncate } from "../helpers/corrupt.js";
 import { parquetKeyValue, rowsPast } from "../helpers/leftover-rows.js";
+import { caseCopies } from "../helpers/case-copies.js";
 import { features, makeFrame, stateValue, tempDir } from "../helpers/synthetic.js";
 
 const W = 96;
@@ -96,12 +97,7 @@ describe("repair", () => {
   const dir = tempDir("lerobot-ts-repair-");
   const base = path.join(dir, "base");
   let baseStats: DatasetStats;
-  let copies = 0;
-  const copy = () => {
-    const root = path.join(dir, `case-${++copies}`);
-    fs.cpSync(base, root, { recursive: true });
-    return root;
-  };
+  const copy = caseCopies(base, dir);
 
   beforeAll(async () => {
     const writer = await DatasetWriter.create({ root: base, repoId: "t/repair", fps: 30, robotType: "so_follower", features: features(CAMERAS, W, H), vcodec: "h264" });

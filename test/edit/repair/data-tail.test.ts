@@ -16,6 +16,7 @@ import { openDuck, plain, sqlPath } from "../../helpers/duckdb.js";
 import type { Duck } from "../../helpers/duckdb.js";
 import { parquetKeyValue, rowsPast } from "../../helpers/leftover-rows.js";
 import { errorChecks, planInputFor } from "../../helpers/repair-plan-input.js";
+import { caseCopies } from "../../helpers/case-copies.js";
 import { tempDir, writeSynthetic } from "../../helpers/synthetic.js";
 
 const LENGTHS = [5, 6, 4];
@@ -25,12 +26,7 @@ describe("planDataTails", () => {
   const dir = tempDir("lerobot-ts-repair-tail-");
   const base = path.join(dir, "base");
   let duck: Duck;
-  let copies = 0;
-  const copy = () => {
-    const root = path.join(dir, `case-${++copies}`);
-    fs.cpSync(base, root, { recursive: true });
-    return root;
-  };
+  const copy = caseCopies(base, dir);
   /** Every row of a data file in file order, as DuckDB reads it. */
   const rowsOf = async (root: string) => (await duck.rows(
     `SELECT "index", episode_index, frame_index, task_index, "observation.state" AS state, action FROM read_parquet(${sqlPath(path.join(root, DATA_FILE))})`,

@@ -13,6 +13,7 @@ import { planEditLists } from "../../../src/edit/repair/edit-list.js";
 import { readBarcode } from "../../helpers/barcode.js";
 import { shortenEditList } from "../../helpers/corrupt.js";
 import { errorChecks, planInputFor } from "../../helpers/repair-plan-input.js";
+import { caseCopies } from "../../helpers/case-copies.js";
 import { tempDir, writeSynthetic } from "../../helpers/synthetic.js";
 
 const LENGTHS = [8, 7];
@@ -30,11 +31,10 @@ function moovOf(bytes: Buffer): { at: number; size: number } {
 describe("planEditLists", () => {
   const dir = tempDir("lerobot-ts-repair-elst-");
   const base = path.join(dir, "base");
-  let copies = 0;
+  const copy = caseCopies(base, dir);
   /** A copy of the dataset whose front video hides its last frames. */
   const shortened = () => {
-    const root = path.join(dir, `case-${++copies}`);
-    fs.cpSync(base, root, { recursive: true });
+    const root = copy();
     shortenEditList(path.join(root, FRONT));
     return root;
   };

@@ -12,6 +12,7 @@ import type { TrustedMetadata } from "../../../src/edit/repair/types.js";
 import { verifyDataset } from "../../../src/verify/verify.js";
 import { EPISODES_FILE, editEpisodes, editInfo } from "../../helpers/corrupt.js";
 import { openDuck, plain, sqlPath } from "../../helpers/duckdb.js";
+import { caseCopies } from "../../helpers/case-copies.js";
 import { tempDir, writeSynthetic } from "../../helpers/synthetic.js";
 
 const LENGTHS = [5, 6, 4];
@@ -19,12 +20,7 @@ const LENGTHS = [5, 6, 4];
 describe("loadTrustedMetadata", () => {
   const dir = tempDir("lerobot-ts-repair-meta-");
   const base = path.join(dir, "base");
-  let copies = 0;
-  const copy = () => {
-    const root = path.join(dir, `case-${++copies}`);
-    fs.cpSync(base, root, { recursive: true });
-    return root;
-  };
+  const copy = caseCopies(base, dir);
   const load = async (root: string) => {
     const report = await verifyDataset(root, { maxFindingsPerCheck: Infinity });
     return loadTrustedMetadata(root, report, report.findings);

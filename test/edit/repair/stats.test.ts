@@ -14,6 +14,7 @@ import { DATA_FILE, editEpisodes, editJson, truncate } from "../../helpers/corru
 import { openDuck, sqlPath } from "../../helpers/duckdb.js";
 import type { Duck } from "../../helpers/duckdb.js";
 import { errorChecks, planInputFor } from "../../helpers/repair-plan-input.js";
+import { caseCopies } from "../../helpers/case-copies.js";
 import { tempDir, writeSynthetic } from "../../helpers/synthetic.js";
 
 const LENGTHS = [5, 6, 4];
@@ -23,12 +24,7 @@ describe("planStats", () => {
   const dir = tempDir("lerobot-ts-repair-stats-");
   const base = path.join(dir, "base");
   let duck: Duck;
-  let copies = 0;
-  const copy = () => {
-    const root = path.join(dir, `case-${++copies}`);
-    fs.cpSync(base, root, { recursive: true });
-    return root;
-  };
+  const copy = caseCopies(base, dir);
   const readStats = (root: string): DatasetStats => parseStats(JSON.parse(fs.readFileSync(path.join(root, STATS), "utf8")));
 
   /** Per dimension of a vector column: min, max, mean, population std and count over every row, as DuckDB computes them. */

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planTotals } from "../../../src/edit/repair/totals.js";
 import { DATA_FILE, editInfo, mapNumeric, rewriteParquet } from "../../helpers/corrupt.js";
 import { errorChecks, planInputFor } from "../../helpers/repair-plan-input.js";
+import { caseCopies } from "../../helpers/case-copies.js";
 import { tempDir, writeSynthetic } from "../../helpers/synthetic.js";
 
 const LENGTHS = [5, 6, 4];
@@ -18,12 +19,7 @@ const INFO = "meta/info.json";
 describe("planTotals", () => {
   const dir = tempDir("lerobot-ts-repair-totals-");
   const base = path.join(dir, "base");
-  let copies = 0;
-  const copy = () => {
-    const root = path.join(dir, `case-${++copies}`);
-    fs.cpSync(base, root, { recursive: true });
-    return root;
-  };
+  const copy = caseCopies(base, dir);
   const readInfo = (root: string) => JSON.parse(fs.readFileSync(path.join(root, INFO), "utf8")) as Record<string, unknown>;
   /** info.json as a save of the last episode that died before writing it leaves it. */
   const behindByOne = (root: string) => editInfo(root, (i) => {

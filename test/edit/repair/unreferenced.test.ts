@@ -10,6 +10,7 @@ import { planUnreferenced } from "../../../src/edit/repair/unreferenced.js";
 import { verifyDataset } from "../../../src/verify/verify.js";
 import { DATA_FILE, editEpisodes } from "../../helpers/corrupt.js";
 import { planInputFor } from "../../helpers/repair-plan-input.js";
+import { caseCopies } from "../../helpers/case-copies.js";
 import { tempDir, writeSynthetic } from "../../helpers/synthetic.js";
 
 const STRAY_COPY = "data/chunk-000/file-001.parquet";
@@ -22,11 +23,10 @@ const filesOf = (root: string) => fs.readdirSync(root, { recursive: true, encodi
 describe("planUnreferenced", () => {
   const dir = tempDir("lerobot-ts-repair-unref-");
   const base = path.join(dir, "base");
-  let copies = 0;
+  const copy = caseCopies(base, dir);
   /** A copy of the dataset with a stray copy of its data file and a note nothing refers to. */
   const withStrays = () => {
-    const root = path.join(dir, `case-${++copies}`);
-    fs.cpSync(base, root, { recursive: true });
+    const root = copy();
     fs.copyFileSync(path.join(root, DATA_FILE), path.join(root, STRAY_COPY));
     fs.writeFileSync(path.join(root, NOTES), "stray");
     return root;
